@@ -1,0 +1,111 @@
+/* sigaudit: target profiles (the .ini files under hsm-profiles/).
+ *
+ * A profile describes one target system: the PKCS#11 module and token, where
+ * the PINs come from (never the PINs themselves), the expected deviations
+ * (waivers), the exposure of each component for the risk model, and run
+ * defaults. Format and every key: README.md "Profile format" and
+ * hsm-profiles/template.ini.
+ *
+ * Values may use ${VAR} to expand an environment variable (unset expands to
+ * the empty string and is an error for module/token/pin-file keys). Every
+ * error message names the file and line: "<file>:<line>: <problem>". */
+#ifndef SIGAUDIT_PROFILE_H
+#define SIGAUDIT_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sigaudit/buf.h"
+#include "sigaudit/error.h"
+
+typedef struct sa_profile sa_profile;
+
+typedef enum sa_pin_kind {
+	SA_PIN_USER = 0,
+	SA_PIN_SO = 1,
+} sa_pin_kind;
+
+typedef struct sa_waiver {
+	const char *case_id;
+	const char *reason;   /* required */
+	const char *approver; /* may be NULL */
+	const char *expires;  /* YYYY-MM-DD or NULL */
+	int line;             /* where it was declared */
+} sa_waiver;
+
+/** Components whose exposure the profile declares (likelihood L1..L5). */
+#define SA_COMPONENTS(X)                                                      \
+	X(HSM, "hsm")                                                         \
+	X(TSA, "tsa")                                                         \
+	X(OCSP, "ocsp")                                                       \
+	X(CRL, "crl")                                                         \
+	X(CA, "ca")                                                           \
+	X(SIGNING, "signing")
+
+typedef enum sa_component {
+#define SA_COMPONENT_ENUM_(name, str) SA_COMPONENT_##name,
+	SA_COMPONENTS(SA_COMPONENT_ENUM_)
+#undef SA_COMPONENT_ENUM_
+	SA_COMPONENT_COUNT_
+} sa_component;
+
+/** Parse a profile file. On error *out is NULL, err says "<file>:<line>: ...". */
+int sa_profile_load(sa_profile **out, const char *path, sa_error *err);
+/** Parse from memory (fuzzing, tests); `name` is used in messages. */
+int sa_profile_load_mem(sa_profile **out, const char *name, const char *text,
+			size_t len, sa_error *err);
+void sa_profile_free(sa_profile *p);
+
+/** [profile] name, or the file name without directory and ".ini". */
+const char *sa_profile_name(const sa_profile *p);
+const char *sa_profile_path(const sa_profile *p);
+const char *sa_profile_description(const sa_profile *p); /* may be NULL */
+
+/** [pkcs11] module: path of the PKCS#11 library (expanded); NULL if none. */
+const char *sa_profile_module(const sa_profile *p);
+/** [pkcs11] token: an RFC 7512 PKCS#11 URI (validated with p11-kit); NULL if none. */
+const char *sa_profile_token_uri(const sa_profile *p);
+/** [pkcs11] init_args: string passed as CK_C_INITIALIZE_ARGS.pReserved (NSS softoken). */
+const char *sa_profile_init_args(const sa_profile *p);
+/** [pkcs11] disposable_token: the token label that --destructive may alter. */
+const char *sa_profile_disposable_label(const sa_profile *p);
+/** [pkcs11] strict = true: a return code that is only leniently permitted fails. */
+bool sa_profile_strict(const sa_profile *p);
+/** Line of a key in the file, for error messages about its value ("pkcs11", "module"); 0 if absent. */
+int sa_profile_key_line(const sa_profile *p, const char *section, const char *key);
+
+/** Whether a PIN source is configured (env var or file) for kind. */
+bool sa_profile_has_pin(const sa_profile *p, sa_pin_kind kind);
+/** Read the PIN into out (a secure buffer is recommended: SA_BUF_INIT_SECURE).
+ * From [pkcs11] user_pin_env / user_pin_file (so_pin_env / so_pin_file); a
+ * trailing newline in the file is dropped. SA_E_SECRET when not configured or
+ * empty. The error message never contains the PIN. */
+int sa_profile_read_pin(const sa_profile *p, sa_pin_kind kind, sa_buf *out,
+			sa_error *err);
+
+/** The waiver for a case ID, or NULL. */
+const sa_waiver *sa_profile_waiver(const sa_profile *p, const char *case_id);
+size_t sa_profile_waiver_count(const sa_profile *p);
+const sa_waiver *sa_profile_waiver_at(const sa_profile *p, size_t i);
+
+/** Declared exposure 1..5 (L1..L5) of a component; 0 when not declared. */
+int sa_profile_exposure(const sa_profile *p, sa_component c);
+const char *sa_component_str(sa_component c);
+
+/** [run] timeout in seconds per case; 0 when not set. */
+unsigned sa_profile_timeout(const sa_profile *p);
+
+/** [environment] KEY = value pairs, applied with setenv() before the module
+ * is loaded (e.g. SOFTHSM2_CONF). */
+size_t sa_profile_env_count(const sa_profile *p);
+void sa_profile_env_at(const sa_profile *p, size_t i, const char **key,
+		       const char **value);
+/** setenv() every [environment] pair. */
+int sa_profile_apply_env(const sa_profile *p, sa_error *err);
+
+/** The profile as a jansson object for results.json, secrets removed (PIN
+ * sources are named, never read). New reference; NULL on allocation failure. */
+struct json_t;
+struct json_t *sa_profile_to_json(const sa_profile *p);
+
+#endif
