@@ -28,7 +28,8 @@ int sa_buf_reserve(sa_buf *buf, size_t extra)
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	if (buf->secure) {
-		/* realloc could leave a copy of a PIN or key in freed memory. */
+		/* realloc could leave a copy of a PIN or key in freed memory.
+		 */
 		p = malloc(cap);
 		if (p != NULL && buf->data != NULL) {
 			memcpy(p, buf->data, buf->len);

@@ -11,7 +11,7 @@
 #include "util.h"
 
 void sa_casectx_init(struct sa_case_ctx *ctx, const sa_case *c,
-		     const sa_profile *profile, sa_emit_fn emit, void *user)
+                     const sa_profile *profile, sa_emit_fn emit, void *user)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->c = c;
@@ -52,17 +52,17 @@ sa_error *sa_case_err(sa_case_ctx *ctx)
 }
 
 bool sa_case_check(sa_case_ctx *ctx, bool ok, const char *what,
-		   const char *expected, const char *observed)
+                   const char *expected, const char *observed)
 {
-	emit(ctx, json_pack("{s:s, s:o, s:o, s:o, s:b}", "t", "check", "what",
-			    jstr(what ? what : "(unnamed check)"), "expected",
-			    jstr(expected), "observed", jstr(observed), "ok",
-			    ok));
+	emit(ctx,
+	     json_pack("{s:s, s:o, s:o, s:o, s:b}", "t", "check", "what",
+	               jstr(what ? what : "(unnamed check)"), "expected",
+	               jstr(expected), "observed", jstr(observed), "ok", ok));
 	return ok;
 }
 
 bool sa_case_checkf(sa_case_ctx *ctx, bool ok, const char *what,
-		    const char *expected, const char *observed_fmt, ...)
+                    const char *expected, const char *observed_fmt, ...)
 {
 	char observed[1024];
 	va_list ap;
@@ -73,26 +73,25 @@ bool sa_case_checkf(sa_case_ctx *ctx, bool ok, const char *what,
 	return sa_case_check(ctx, ok, what, expected, observed);
 }
 
-static void verdict(sa_case_ctx *ctx, sa_verdict v, const char *fmt,
-		    va_list ap) __attribute__((format(printf, 3, 0)));
+static void verdict(sa_case_ctx *ctx, sa_verdict v, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
-static void verdict(sa_case_ctx *ctx, sa_verdict v, const char *fmt,
-		    va_list ap)
+static void verdict(sa_case_ctx *ctx, sa_verdict v, const char *fmt, va_list ap)
 {
 	char reason[1024];
 
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	emit(ctx, json_pack("{s:s, s:s, s:o}", "t", "verdict", "v",
-			    sa_verdict_str(v), "reason", jstr(reason)));
+	                    sa_verdict_str(v), "reason", jstr(reason)));
 }
 
-#define SA_VERDICT_FN_(name, v)                                               \
-	void name(sa_case_ctx *ctx, const char *fmt, ...)                     \
-	{                                                                     \
-		va_list ap;                                                   \
-		va_start(ap, fmt);                                            \
-		verdict(ctx, v, fmt, ap);                                     \
-		va_end(ap);                                                   \
+#define SA_VERDICT_FN_(name, v)                                                \
+	void name(sa_case_ctx *ctx, const char *fmt, ...)                      \
+	{                                                                      \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		verdict(ctx, v, fmt, ap);                                      \
+		va_end(ap);                                                    \
 	}
 
 SA_VERDICT_FN_(sa_case_fail, SA_VERDICT_FAIL)
@@ -131,15 +130,15 @@ static bool evidence_name_ok(const char *name)
 }
 
 int sa_case_evidence(sa_case_ctx *ctx, const char *name, const void *data,
-		     size_t len)
+                     size_t len)
 {
 	char path[PATH_MAX];
 	int rc = SA_E_INVALID;
 
 	if (!evidence_name_ok(name)) {
 		rc = SA_ERR(&ctx->err, SA_E_INVALID,
-			    "evidence name '%s' is not [A-Za-z0-9._-]+",
-			    name ? name : "(null)");
+		            "evidence name '%s' is not [A-Za-z0-9._-]+",
+		            name ? name : "(null)");
 		goto out;
 	}
 	if (ctx->evidence_dir[0] == '\0') {

@@ -38,7 +38,7 @@ struct sa_case_ctx {
 
 /** Prepare a context; p11 fields are filled by the runner. */
 void sa_casectx_init(struct sa_case_ctx *ctx, const sa_case *c,
-		     const sa_profile *profile, sa_emit_fn emit, void *user);
+                     const sa_profile *profile, sa_emit_fn emit, void *user);
 /** Emit {"t":"end"}: the case returned normally. */
 void sa_casectx_end(struct sa_case_ctx *ctx);
 

@@ -42,7 +42,7 @@ void sa_child_emit(int fd, json_t *ev)
 }
 
 static void deliver(sa_buf *line, sa_event_fn on_event, void *user,
-		    sa_child_status *st)
+                    sa_child_status *st)
 {
 	json_error_t jerr;
 	json_t *ev = json_loadb((const char *)line->data, line->len, 0, &jerr);
@@ -57,7 +57,7 @@ static void deliver(sa_buf *line, sa_event_fn on_event, void *user,
 
 /* Read what is available; returns false at EOF or error. */
 static bool pump(int fd, sa_buf *line, sa_event_fn on_event, void *user,
-		 sa_child_status *st)
+                 sa_child_status *st)
 {
 	char chunk[8192];
 	ssize_t n = read(fd, chunk, sizeof(chunk));
@@ -78,8 +78,8 @@ static bool pump(int fd, sa_buf *line, sa_event_fn on_event, void *user,
 }
 
 int sa_child_run(sa_child_fn fn, void *arg, uint64_t timeout_ms,
-		 sa_event_fn on_event, void *user, sa_child_status *st,
-		 sa_error *err)
+                 sa_event_fn on_event, void *user, sa_child_status *st,
+                 sa_error *err)
 {
 	int fds[2] = {-1, -1}, rc = SA_E_CHILD, wstatus = 0;
 	pid_t pid = -1;
@@ -88,8 +88,7 @@ int sa_child_run(sa_child_fn fn, void *arg, uint64_t timeout_ms,
 	bool open = true;
 
 	memset(st, 0, sizeof(*st));
-	SA_ENSURE(pipe(fds) == 0, err, SA_E_CHILD, "pipe: %s",
-		  strerror(errno));
+	SA_ENSURE(pipe(fds) == 0, err, SA_E_CHILD, "pipe: %s", strerror(errno));
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -150,8 +149,8 @@ int sa_child_run(sa_child_fn fn, void *arg, uint64_t timeout_ms,
 			st->code = WTERMSIG(wstatus);
 		} else {
 			st->how = SA_CHILD_EXITED;
-			st->code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
-						      : -1;
+			st->code =
+			    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
 		}
 	}
 	st->ms = sa_now_ms() - start;

@@ -22,7 +22,7 @@ typedef enum sa_child_how {
 typedef struct sa_child_status {
 	sa_child_how how;
 	int code;
-	uint64_t ms; /* wall time */
+	uint64_t ms;        /* wall time */
 	unsigned bad_lines; /* lines that were not JSON objects (ignored) */
 } sa_child_status;
 
@@ -39,7 +39,7 @@ void sa_child_emit(int fd, json_t *ev);
 /** Fork, run fn(arg, fd) in the child, deliver events, wait with a limit of
  * timeout_ms. Fails only if the child could not be started. */
 int sa_child_run(sa_child_fn fn, void *arg, uint64_t timeout_ms,
-		 sa_event_fn on_event, void *user, sa_child_status *st,
-		 sa_error *err);
+                 sa_event_fn on_event, void *user, sa_child_status *st,
+                 sa_error *err);
 
 #endif

@@ -54,10 +54,11 @@ int sa_cli_next(const sa_cmd *cmd, int argc, char **argv, const char **arg)
 	*arg = optarg;
 	if (c == '?' || c == ':') {
 		const char *bad = argv[optind - 1];
-		fprintf(stderr, "sigaudit %s: %s '%s' (see sigaudit %s --help)\n",
-			cmd->name,
-			c == ':' ? "option needs an argument:" : "unknown option",
-			bad ? bad : "?", cmd->name);
+		fprintf(
+		    stderr, "sigaudit %s: %s '%s' (see sigaudit %s --help)\n",
+		    cmd->name,
+		    c == ':' ? "option needs an argument:" : "unknown option",
+		    bad ? bad : "?", cmd->name);
 		return '?';
 	}
 	return c;
@@ -76,10 +77,11 @@ void sa_cli_help(const sa_cmd *cmd)
 		char left[64];
 		if (o->key > 0 && o->key < 128)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->key,
-				 o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+			         o->name, o->arg ? " " : "",
+			         o->arg ? o->arg : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
+			         o->arg ? " " : "", o->arg ? o->arg : "");
 		printf("  %-28s %s\n", left, o->help);
 	}
 	printf("  %-28s %s\n", "-h, --help", "show this help");

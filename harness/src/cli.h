@@ -8,9 +8,9 @@
 #include "sigaudit/case.h"
 
 typedef struct sa_opt {
-	const char *name;  /* long name without "--" */
-	int key;           /* short letter, or a value >= 256 for long-only */
-	const char *arg;   /* argument name, NULL for a flag */
+	const char *name; /* long name without "--" */
+	int key;          /* short letter, or a value >= 256 for long-only */
+	const char *arg;  /* argument name, NULL for a flag */
 	const char *help;
 } sa_opt;
 
@@ -30,7 +30,7 @@ int sa_cli_index(void);
 void sa_cli_help(const sa_cmd *cmd);
 /** Print "sigaudit <cmd>: <msg>" and the usage line to stderr; returns 64. */
 int sa_cli_usage_error(const sa_cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 extern const sa_suite *const sa_registry[];
 

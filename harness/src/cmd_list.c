@@ -14,14 +14,15 @@ static json_t *case_json(const sa_plan_item *it)
 
 	for (size_t i = 0; c->refs && c->refs[i]; i++)
 		json_array_append_new(refs, sa_json_string_lossy(c->refs[i]));
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "suite",
-			 it->suite->name, "id", c->id, "title",
-			 sa_json_string_lossy(c->title), "description",
-			 sa_json_string_lossy(c->description ? c->description : ""),
-			 "remediation",
-			 sa_json_string_lossy(c->remediation ? c->remediation : ""),
-			 "refs", refs, "impact", json_sprintf("I%d", c->impact),
-			 "tags", sa_tags_json(c->tags));
+	return json_pack(
+	    "{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "suite",
+	    it->suite->name, "id", c->id, "title",
+	    sa_json_string_lossy(c->title), "description",
+	    sa_json_string_lossy(c->description ? c->description : ""),
+	    "remediation",
+	    sa_json_string_lossy(c->remediation ? c->remediation : ""), "refs",
+	    refs, "impact", json_sprintf("I%d", c->impact), "tags",
+	    sa_tags_json(c->tags));
 }
 
 int sa_cmd_list(const sa_cmd *cmd, int argc, char **argv)
@@ -57,13 +58,13 @@ int sa_cmd_list(const sa_cmd *cmd, int argc, char **argv)
 	}
 	if (sa_cli_index() < argc)
 		return sa_cli_usage_error(cmd, "unexpected argument '%s'",
-					  argv[sa_cli_index()]);
+		                          argv[sa_cli_index()]);
 	if (sa_filter_init(&f, suites, cases, tag, &err) < 0)
 		return sa_cli_usage_error(cmd, "%s", err.msg);
 	if (sa_plan_build(&plan, &n, sa_registry, &f, &err) < 0) {
 		code = err.code == SA_E_USAGE
-			       ? sa_cli_usage_error(cmd, "%s", err.msg)
-			       : SA_EXIT_HARNESS;
+		           ? sa_cli_usage_error(cmd, "%s", err.msg)
+		           : SA_EXIT_HARNESS;
 		goto out;
 	}
 	if (as_json) {
@@ -79,7 +80,8 @@ int sa_cmd_list(const sa_cmd *cmd, int argc, char **argv)
 			char tags[128];
 			if (plan[i].suite != last) {
 				printf("%s%s: %s\n", last ? "\n" : "",
-				       plan[i].suite->name, plan[i].suite->title);
+				       plan[i].suite->name,
+				       plan[i].suite->title);
 				last = plan[i].suite;
 			}
 			sa_tags_str(tags, sizeof(tags), plan[i].c->tags);

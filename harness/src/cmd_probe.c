@@ -20,7 +20,8 @@ static void print_flags(const json_t *flags)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(flags, i, f) {
+	json_array_foreach(flags, i, f)
+	{
 		const char *name = json_string_value(f);
 		if (name && strncmp(name, "CKF_", 4) == 0)
 			name += 4;
@@ -41,10 +42,11 @@ static void print_text(const sa_target *t)
 		       s(t->module, "library_version"),
 		       s(t->module, "cryptoki_version"));
 	printf("slots: %zu\n", json_array_size(t->slots));
-	json_array_foreach(t->slots, i, o) {
+	json_array_foreach(t->slots, i, o)
+	{
 		json_t *tok = json_object_get(o, "token");
-		printf("  slot %lld: %s [", (long long)json_integer_value(
-						   json_object_get(o, "id")),
+		printf("  slot %lld: %s [",
+		       (long long)json_integer_value(json_object_get(o, "id")),
 		       s(o, "description"));
 		print_flags(json_object_get(o, "flags"));
 		printf("]\n");
@@ -55,9 +57,9 @@ static void print_text(const sa_target *t)
 			       s(tok, "label"), s(tok, "model"),
 			       s(tok, "serial"), s(tok, "manufacturer"),
 			       (long long)json_integer_value(
-				       json_object_get(tok, "min_pin_len")),
+			           json_object_get(tok, "min_pin_len")),
 			       (long long)json_integer_value(
-				       json_object_get(tok, "max_pin_len")));
+			           json_object_get(tok, "max_pin_len")));
 			print_flags(json_object_get(tok, "flags"));
 			printf("\n");
 		}
@@ -65,14 +67,15 @@ static void print_text(const sa_target *t)
 	if (t->has_slot) {
 		printf("selected slot: %lu\nmechanisms: %zu\n",
 		       (unsigned long)t->slot, json_array_size(t->mechanisms));
-		json_array_foreach(t->mechanisms, i, o) {
+		json_array_foreach(t->mechanisms, i, o)
+		{
 			printf("  %-36s ", s(o, "name"));
 			if (json_object_get(o, "flags") != NULL) {
 				printf("keys %lld..%lld  ",
 				       (long long)json_integer_value(
-					       json_object_get(o, "min_key_size")),
+				           json_object_get(o, "min_key_size")),
 				       (long long)json_integer_value(
-					       json_object_get(o, "max_key_size")));
+				           json_object_get(o, "max_key_size")));
 				print_flags(json_object_get(o, "flags"));
 			} else {
 				printf("C_GetMechanismInfo: %s",
@@ -109,7 +112,7 @@ int sa_cmd_probe(const sa_cmd *cmd, int argc, char **argv)
 			long v = strtol(arg, &end, 10);
 			if (end == arg || *end != '\0' || v <= 0 || v > 86400)
 				return sa_cli_usage_error(
-					cmd, "--timeout wants 1..86400 seconds");
+				    cmd, "--timeout wants 1..86400 seconds");
 			timeout = (unsigned)v;
 			break;
 		}
@@ -129,18 +132,18 @@ int sa_cmd_probe(const sa_cmd *cmd, int argc, char **argv)
 	}
 	if (timeout == 0)
 		timeout = sa_profile_timeout(p) ? sa_profile_timeout(p)
-						: SA_DEFAULT_TIMEOUT_S;
+		                                : SA_DEFAULT_TIMEOUT_S;
 	if (sa_target_probe(&t, p, 1000u * (uint64_t)timeout, &err) < 0) {
 		sa_log_error("%s", err.msg);
 		goto out;
 	}
 	if (as_json) {
 		json_t *o = json_pack("{s:O?, s:O, s:O?, s:O}", "module",
-				      t.module, "slots", t.slots, "token",
-				      t.token, "mechanisms", t.mechanisms);
+		                      t.module, "slots", t.slots, "token",
+		                      t.token, "mechanisms", t.mechanisms);
 		if (t.problem[0] != '\0')
 			json_object_set_new(o, "problem",
-					    json_string(t.problem));
+			                    json_string(t.problem));
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 		json_decref(o);

@@ -40,14 +40,15 @@ int sa_cmd_report(const sa_cmd *cmd, int argc, char **argv)
 		}
 	}
 	if (sa_cli_index() + 1 != argc)
-		return sa_cli_usage_error(cmd, "wants exactly one run directory");
+		return sa_cli_usage_error(cmd,
+		                          "wants exactly one run directory");
 	dir = argv[sa_cli_index()];
 	if (sa_results_load(&doc, dir, &err) < 0) {
 		sa_log_error("%s", err.msg);
 		goto out;
 	}
 	if (snprintf(path, sizeof(path), "%s/junit.xml", dir) >=
-		    (int)sizeof(path) ||
+	        (int)sizeof(path) ||
 	    sa_junit_write(doc, path, &err) < 0) {
 		sa_log_error("%s", err.msg[0] ? err.msg : "path too long");
 		goto out;
@@ -55,10 +56,11 @@ int sa_cmd_report(const sa_cmd *cmd, int argc, char **argv)
 	if (!quiet) {
 		printf("run: %s .. %s, profile %s\n", s(doc, "started"),
 		       json_is_string(json_object_get(doc, "finished"))
-			       ? s(doc, "finished")
-			       : "(unfinished)",
+		           ? s(doc, "finished")
+		           : "(unfinished)",
 		       s(json_object_get(doc, "target"), "profile"));
-		json_array_foreach(json_object_get(doc, "cases"), i, rec) {
+		json_array_foreach(json_object_get(doc, "cases"), i, rec)
+		{
 			const char *v = s(rec, "verdict");
 			if (strcmp(v, "pass") == 0)
 				continue;
@@ -75,7 +77,7 @@ int sa_cmd_report(const sa_cmd *cmd, int argc, char **argv)
 	       path);
 	code = sa_results_count(doc, "fail") > 0    ? SA_EXIT_FAILED
 	       : sa_results_count(doc, "error") > 0 ? SA_EXIT_HARNESS
-						    : SA_EXIT_OK;
+	                                            : SA_EXIT_OK;
 out:
 	json_decref(doc);
 	return code;

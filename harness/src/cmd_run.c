@@ -10,7 +10,7 @@
 int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 {
 	const char *profile_path = NULL, *suites = NULL, *cases = NULL,
-		   *tag = NULL, *arg;
+	           *tag = NULL, *arg;
 	sa_run_opts opts = SA_RUN_OPTS_INIT;
 	sa_filter f = {0};
 	sa_profile *p = NULL;
@@ -48,7 +48,7 @@ int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 			long v = strtol(arg, &end, 10);
 			if (end == arg || *end != '\0' || v <= 0 || v > 86400)
 				return sa_cli_usage_error(
-					cmd, "--timeout wants 1..86400 seconds");
+				    cmd, "--timeout wants 1..86400 seconds");
 			opts.timeout_s = (unsigned)v;
 			break;
 		}
@@ -61,7 +61,7 @@ int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 	}
 	if (sa_cli_index() < argc)
 		return sa_cli_usage_error(cmd, "unexpected argument '%s'",
-					  argv[sa_cli_index()]);
+		                          argv[sa_cli_index()]);
 	if (profile_path == NULL)
 		return sa_cli_usage_error(cmd, "--profile is required");
 	if (sa_filter_init(&f, suites, cases, tag, &err) < 0)

@@ -10,8 +10,8 @@
 const char *sa_error_code_str(int code)
 {
 	switch (code) {
-#define SA_ERROR_CASE_(name, value, text)                                     \
-	case value:                                                           \
+#define SA_ERROR_CASE_(name, value, text)                                      \
+	case value:                                                            \
 		return text;
 		SA_ERROR_CODES(SA_ERROR_CASE_)
 #undef SA_ERROR_CASE_
@@ -28,7 +28,7 @@ void sa_error_clear(sa_error *err)
 }
 
 int sa_error_vsetf(sa_error *err, int code, const char *file, int line,
-		   const char *fmt, va_list ap)
+                   const char *fmt, va_list ap)
 {
 	if (err == NULL)
 		return code;
@@ -45,7 +45,7 @@ int sa_error_vsetf(sa_error *err, int code, const char *file, int line,
 }
 
 int sa_error_setf(sa_error *err, int code, const char *file, int line,
-		  const char *fmt, ...)
+                  const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -70,10 +70,10 @@ int sa_error_ossl(sa_error *err, const char *file, int line, const char *what)
 }
 
 int sa_error_ckr(sa_error *err, unsigned long rv, const char *file, int line,
-		 const char *what)
+                 const char *what)
 {
 	sa_error_setf(err, SA_E_CKR, file, line, "%s: %s", what,
-		      sa_p11_rv_name((CK_RV)rv));
+	              sa_p11_rv_name((CK_RV)rv));
 	if (err != NULL) {
 		err->ckr = rv;
 		err->has_ckr = true;

@@ -51,7 +51,8 @@ static void failed_checks(sa_buf *b, const json_t *rec)
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(checks, i, c) {
+	json_array_foreach(checks, i, c)
+	{
 		if (json_is_true(json_object_get(c, "ok")))
 			continue;
 		sa_buf_append_str(b, "check: ");
@@ -75,10 +76,10 @@ static void testcase(sa_buf *b, const json_t *rec)
 	xml_escape(b, str(rec, "id"));
 	sa_buf_append_str(b, " ");
 	xml_escape(b, str(rec, "title"));
-	sa_buf_appendf(b, "\" time=\"%.3f\">\n",
-		       (double)json_integer_value(
-			       json_object_get(rec, "duration_ms")) /
-			       1000.0);
+	sa_buf_appendf(
+	    b, "\" time=\"%.3f\">\n",
+	    (double)json_integer_value(json_object_get(rec, "duration_ms")) /
+	        1000.0);
 	if (strcmp(v, "fail") == 0)
 		tag = "failure";
 	else if (strcmp(v, "error") == 0)
@@ -97,7 +98,7 @@ static void testcase(sa_buf *b, const json_t *rec)
 		sa_buf_append_str(b, "\"/>\n");
 	}
 	sa_buf_append_str(b, "      <properties><property name=\"verdict\" "
-			     "value=\"");
+	                     "value=\"");
 	xml_escape(b, v);
 	sa_buf_append_str(b, "\"/></properties>\n    </testcase>\n");
 }
@@ -109,7 +110,8 @@ static void suite(sa_buf *b, const json_t *doc, const char *name)
 	double secs = 0;
 	size_t i;
 
-	json_array_foreach(cases, i, rec) {
+	json_array_foreach(cases, i, rec)
+	{
 		const char *v = str(rec, "verdict");
 		if (strcmp(str(rec, "suite"), name) != 0)
 			continue;
@@ -118,18 +120,19 @@ static void suite(sa_buf *b, const json_t *doc, const char *name)
 		err += strcmp(v, "error") == 0;
 		skip += strcmp(v, "skip") == 0 || strcmp(v, "waived") == 0;
 		secs += (double)json_integer_value(
-				json_object_get(rec, "duration_ms")) /
-			1000.0;
+		            json_object_get(rec, "duration_ms")) /
+		        1000.0;
 	}
 	sa_buf_append_str(b, "  <testsuite name=\"");
 	xml_escape(b, name);
 	sa_buf_appendf(b,
-		       "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" "
-		       "skipped=\"%ld\" time=\"%.3f\" timestamp=\"",
-		       n, fail, err, skip, secs);
+	               "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" "
+	               "skipped=\"%ld\" time=\"%.3f\" timestamp=\"",
+	               n, fail, err, skip, secs);
 	xml_escape(b, str(doc, "started"));
 	sa_buf_append_str(b, "\">\n");
-	json_array_foreach(cases, i, rec) {
+	json_array_foreach(cases, i, rec)
+	{
 		if (strcmp(str(rec, "suite"), name) == 0)
 			testcase(b, rec);
 	}
@@ -146,8 +149,9 @@ int sa_junit_write(const json_t *doc, const char *path, sa_error *err)
 	seen = json_object();
 	SA_ENSURE(seen != NULL, err, SA_E_NOMEM, "out of memory");
 	sa_buf_append_str(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			      "<testsuites name=\"sigaudit\">\n");
-	json_array_foreach(cases, i, rec) {
+	                      "<testsuites name=\"sigaudit\">\n");
+	json_array_foreach(cases, i, rec)
+	{
 		const char *s = str(rec, "suite");
 		if (json_object_get(seen, s) != NULL)
 			continue;

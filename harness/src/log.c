@@ -16,10 +16,10 @@ enum sa_log_level sa_log_get_level(void)
 }
 
 static void emit(enum sa_log_level min, const char *prefix, const char *fmt,
-		 va_list ap) __attribute__((format(printf, 3, 0)));
+                 va_list ap) __attribute__((format(printf, 3, 0)));
 
 static void emit(enum sa_log_level min, const char *prefix, const char *fmt,
-		 va_list ap)
+                 va_list ap)
 {
 	if (level < min)
 		return;
@@ -28,13 +28,13 @@ static void emit(enum sa_log_level min, const char *prefix, const char *fmt,
 	fputc('\n', stderr);
 }
 
-#define SA_LOG_FN_(name, min, prefix)                                         \
-	void name(const char *fmt, ...)                                       \
-	{                                                                     \
-		va_list ap;                                                   \
-		va_start(ap, fmt);                                            \
-		emit(min, prefix, fmt, ap);                                   \
-		va_end(ap);                                                   \
+#define SA_LOG_FN_(name, min, prefix)                                          \
+	void name(const char *fmt, ...)                                        \
+	{                                                                      \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		emit(min, prefix, fmt, ap);                                    \
+		va_end(ap);                                                    \
 	}
 
 SA_LOG_FN_(sa_log_error, SA_LOG_QUIET, "sigaudit: error: ")

@@ -8,58 +8,59 @@
 static const sa_opt no_opts[] = {{NULL, 0, NULL, NULL}};
 
 static const sa_opt list_opts[] = {
-	{"suite", 's', "S,...", "only these suites"},
-	{"case", 'c', "ID,...", "only these case IDs (globs allowed: P11-SES-*)"},
-	{"tag", 't', "TAG", "only cases with this tag"},
-	{"json", 'j', NULL, "print JSON instead of text"},
-	{NULL, 0, NULL, NULL},
+    {"suite", 's', "S,...", "only these suites"},
+    {"case", 'c', "ID,...", "only these case IDs (globs allowed: P11-SES-*)"},
+    {"tag", 't', "TAG", "only cases with this tag"},
+    {"json", 'j', NULL, "print JSON instead of text"},
+    {NULL, 0, NULL, NULL},
 };
 
 static const sa_opt probe_opts[] = {
-	{"profile", 'p', "FILE", "target profile (.ini)"},
-	{"json", 'j', NULL, "print JSON instead of text"},
-	{"timeout", 'T', "SECONDS", "time limit for the probe"},
-	{NULL, 0, NULL, NULL},
+    {"profile", 'p', "FILE", "target profile (.ini)"},
+    {"json", 'j', NULL, "print JSON instead of text"},
+    {"timeout", 'T', "SECONDS", "time limit for the probe"},
+    {NULL, 0, NULL, NULL},
 };
 
 static const sa_opt run_opts[] = {
-	{"profile", 'p', "FILE", "target profile (.ini), required"},
-	{"suite", 's', "S,...", "only these suites"},
-	{"case", 'c', "ID,...", "only these case IDs (globs allowed: P11-SES-*)"},
-	{"tag", 't', "TAG", "only cases with this tag"},
-	{"out", 'o', "DIR", "output directory (default results/<UTC>-<profile>)"},
-	{"destructive", 'D', NULL,
-	 "allow destructive cases on the profile's disposable_token"},
-	{"timeout", 'T', "SECONDS", "time limit per case (default: profile, else 60)"},
-	{"strict", 'S', NULL,
-	 "a return code the spec permits but does not prefer fails"},
-	{"quiet", 'q', NULL, "no progress lines"},
-	{NULL, 0, NULL, NULL},
+    {"profile", 'p', "FILE", "target profile (.ini), required"},
+    {"suite", 's', "S,...", "only these suites"},
+    {"case", 'c', "ID,...", "only these case IDs (globs allowed: P11-SES-*)"},
+    {"tag", 't', "TAG", "only cases with this tag"},
+    {"out", 'o', "DIR", "output directory (default results/<UTC>-<profile>)"},
+    {"destructive", 'D', NULL,
+     "allow destructive cases on the profile's disposable_token"},
+    {"timeout", 'T', "SECONDS",
+     "time limit per case (default: profile, else 60)"},
+    {"strict", 'S', NULL,
+     "a return code the spec permits but does not prefer fails"},
+    {"quiet", 'q', NULL, "no progress lines"},
+    {NULL, 0, NULL, NULL},
 };
 
 static const sa_opt report_opts[] = {
-	{"quiet", 'q', NULL, "write the views, print only the summary line"},
-	{NULL, 0, NULL, NULL},
+    {"quiet", 'q', NULL, "write the views, print only the summary line"},
+    {NULL, 0, NULL, NULL},
 };
 
 static int cmd_version(const sa_cmd *cmd, int argc, char **argv);
 
 static const sa_cmd commands[] = {
-	{"list", "list [--suite S,...] [--case ID,...] [--tag T] [--json]",
-	 "List suites and cases with their IDs, tags and titles. Needs no device.",
-	 list_opts, sa_cmd_list},
-	{"probe", "probe --profile FILE [--json]",
-	 "Show the target: module info, slots, tokens, mechanisms with flags "
-	 "and key sizes.",
-	 probe_opts, sa_cmd_probe},
-	{"run", "run --profile FILE [options]",
-	 "Run the selected cases against the profile's target and write "
-	 "results.json and junit.xml.",
-	 run_opts, sa_cmd_run},
-	{"report", "report DIR",
-	 "Rebuild the views (junit.xml, summary) of a run from DIR/results.json.",
-	 report_opts, sa_cmd_report},
-	{"version", "version", "Print the version.", no_opts, cmd_version},
+    {"list", "list [--suite S,...] [--case ID,...] [--tag T] [--json]",
+     "List suites and cases with their IDs, tags and titles. Needs no device.",
+     list_opts, sa_cmd_list},
+    {"probe", "probe --profile FILE [--json]",
+     "Show the target: module info, slots, tokens, mechanisms with flags "
+     "and key sizes.",
+     probe_opts, sa_cmd_probe},
+    {"run", "run --profile FILE [options]",
+     "Run the selected cases against the profile's target and write "
+     "results.json and junit.xml.",
+     run_opts, sa_cmd_run},
+    {"report", "report DIR",
+     "Rebuild the views (junit.xml, summary) of a run from DIR/results.json.",
+     report_opts, sa_cmd_report},
+    {"version", "version", "Print the version.", no_opts, cmd_version},
 };
 
 static int cmd_version(const sa_cmd *cmd, int argc, char **argv)
@@ -75,10 +76,11 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: sigaudit <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < SA_COUNTOF(commands); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-8s %s\n", commands[i].name,
+		        commands[i].summary);
 	fprintf(f, "\nsigaudit <command> --help shows a command's options.\n"
-		   "exit codes: 0 no failures, 2 a case failed, 1 harness "
-		   "error or undecided case, 64 usage error\n");
+	           "exit codes: 0 no failures, 2 a case failed, 1 harness "
+	           "error or undecided case, 64 usage error\n");
 }
 
 int main(int argc, char **argv)

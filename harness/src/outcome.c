@@ -56,7 +56,7 @@ static void set_verdict(sa_outcome *o, sa_verdict v, const char *reason)
 		o->explicit_v = v;
 		o->has_explicit = true;
 		snprintf(o->reason, sizeof(o->reason), "%s",
-			 reason ? reason : "");
+		         reason ? reason : "");
 	}
 }
 
@@ -76,13 +76,13 @@ void sa_outcome_event(sa_outcome *o, json_t *ev)
 		json_t *ok = json_object_get(ev, "ok");
 		json_t *rec = json_deep_copy(ev);
 		const char *what =
-			json_string_value(json_object_get(ev, "what"));
+		    json_string_value(json_object_get(ev, "what"));
 		if (rec == NULL)
 			return;
 		json_object_del(rec, "t");
 		o->n_checks++;
 		snprintf(o->last_what, sizeof(o->last_what), "%s",
-			 what ? what : "");
+		         what ? what : "");
 		json_array_append_new(o->checks, rec);
 		if (!json_is_true(ok)) {
 			o->n_failed++;
@@ -91,12 +91,12 @@ void sa_outcome_event(sa_outcome *o, json_t *ev)
 		}
 	} else if (strcmp(t, "verdict") == 0) {
 		int v = sa_verdict_parse(
-			json_string_value(json_object_get(ev, "v")));
+		    json_string_value(json_object_get(ev, "v")));
 		/* A case cannot waive itself; only the profile can. */
 		if (v < 0 || v == SA_VERDICT_WAIVED)
 			v = SA_VERDICT_ERROR;
 		set_verdict(o, (sa_verdict)v,
-			    json_string_value(json_object_get(ev, "reason")));
+		            json_string_value(json_object_get(ev, "reason")));
 	} else if (strcmp(t, "note") == 0) {
 		json_t *text = json_object_get(ev, "text");
 		if (json_is_string(text))
@@ -133,7 +133,7 @@ static const char *signal_name(int sig)
 /* The process ending badly outranks what the case recorded: a module that
  * crashes or hangs is an ERROR for that case (issue 2, DESIGN §6). */
 static bool process_verdict(sa_outcome *o, const sa_child_status *st,
-			    uint64_t timeout_ms)
+                            uint64_t timeout_ms)
 {
 	char reason[1024];
 	const char *after = o->last_what[0] ? o->last_what : NULL;
@@ -142,25 +142,25 @@ static bool process_verdict(sa_outcome *o, const sa_child_status *st,
 		return false;
 	if (st->how == SA_CHILD_TIMEOUT) {
 		snprintf(reason, sizeof(reason),
-			 "timed out after %llu ms%s%s%s (the module hung; the "
-			 "case process was killed)",
-			 (unsigned long long)timeout_ms,
-			 after ? " after check '" : "", after ? after : "",
-			 after ? "'" : "");
+		         "timed out after %llu ms%s%s%s (the module hung; the "
+		         "case process was killed)",
+		         (unsigned long long)timeout_ms,
+		         after ? " after check '" : "", after ? after : "",
+		         after ? "'" : "");
 	} else if (st->how == SA_CHILD_SIGNALED) {
 		snprintf(reason, sizeof(reason),
-			 "case process died of %s (signal %d)%s%s%s",
-			 signal_name(st->code), st->code,
-			 after ? " after check '" : "", after ? after : "",
-			 after ? "'" : "");
+		         "case process died of %s (signal %d)%s%s%s",
+		         signal_name(st->code), st->code,
+		         after ? " after check '" : "", after ? after : "",
+		         after ? "'" : "");
 	} else if (st->code != 0) {
 		snprintf(reason, sizeof(reason),
-			 "case process exited with status %d (the module "
-			 "called exit())",
-			 st->code);
+		         "case process exited with status %d (the module "
+		         "called exit())",
+		         st->code);
 	} else if (!o->ended) {
 		snprintf(reason, sizeof(reason),
-			 "case process ended without a result");
+		         "case process ended without a result");
 	} else {
 		return false;
 	}
@@ -178,8 +178,8 @@ static bool waiver_expired(const sa_waiver *w, const char *today)
 }
 
 json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
-			  uint64_t timeout_ms, const sa_profile *profile,
-			  const char *today)
+                          uint64_t timeout_ms, const sa_profile *profile,
+                          const char *today)
 {
 	sa_verdict v = SA_VERDICT_PASS;
 	char reason[1200] = "";
@@ -193,20 +193,21 @@ json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
 		o->explicit_v = SA_VERDICT_ERROR;
 		o->has_explicit = true;
 		snprintf(o->reason, sizeof(o->reason),
-			 "the case recorded no check and no verdict");
+		         "the case recorded no check and no verdict");
 	}
 	if (o->n_failed > 0) {
 		v = SA_VERDICT_FAIL;
-		snprintf(reason, sizeof(reason), "%u of %u checks failed; first: %s",
-			 o->n_failed, o->n_checks,
-			 json_string_value(
-				 json_object_get(o->first_failed, "what")));
+		snprintf(reason, sizeof(reason),
+		         "%u of %u checks failed; first: %s", o->n_failed,
+		         o->n_checks,
+		         json_string_value(
+		             json_object_get(o->first_failed, "what")));
 	}
 	if (o->has_explicit && sa_verdict_worst(v, o->explicit_v) != v) {
 		v = o->explicit_v;
 		snprintf(reason, sizeof(reason), "%s", o->reason);
 	} else if (o->has_explicit && o->explicit_v == v && o->reason[0] &&
-		   v == SA_VERDICT_FAIL) {
+	           v == SA_VERDICT_FAIL) {
 		snprintf(reason, sizeof(reason), "%s", o->reason);
 	}
 	/* A crash, hang or exit outranks failures recorded before it (the
@@ -221,22 +222,22 @@ json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
 	if (w != NULL && v == SA_VERDICT_FAIL) {
 		if (waiver_expired(w, today)) {
 			json_array_append_new(
-				o->notes,
-				json_sprintf("waiver expired on %s; not applied",
-					     w->expires));
+			    o->notes,
+			    json_sprintf("waiver expired on %s; not applied",
+			                 w->expires));
 		} else {
 			char why[1200];
 			snprintf(why, sizeof(why), "%s", reason);
-			snprintf(reason, sizeof(reason), "waived: %s (failed: %s)",
-				 w->reason, why);
+			snprintf(reason, sizeof(reason),
+			         "waived: %s (failed: %s)", w->reason, why);
 			v = SA_VERDICT_WAIVED;
 		}
 	} else if (w != NULL) {
 		json_array_append_new(
-			o->notes,
-			json_sprintf("a waiver exists but the case did not fail "
-				     "(%s): review it",
-				     sa_verdict_str(v)));
+		    o->notes,
+		    json_sprintf("a waiver exists but the case did not fail "
+		                 "(%s): review it",
+		                 sa_verdict_str(v)));
 	}
 
 	shown = o->first_failed;
@@ -245,7 +246,8 @@ json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
 
 	refs = json_array();
 	for (size_t i = 0; o->c && o->c->refs && o->c->refs[i]; i++)
-		json_array_append_new(refs, sa_json_string_lossy(o->c->refs[i]));
+		json_array_append_new(refs,
+		                      sa_json_string_lossy(o->c->refs[i]));
 
 	rec = json_object();
 	if (rec == NULL || refs == NULL) {
@@ -254,41 +256,43 @@ json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
 		return NULL;
 	}
 	json_object_set_new(rec, "id", json_string(o->c ? o->c->id : "?"));
-	json_object_set_new(rec, "suite", json_string(o->suite ? o->suite : ""));
+	json_object_set_new(rec, "suite",
+	                    json_string(o->suite ? o->suite : ""));
 	json_object_set_new(rec, "title",
-			    sa_json_string_lossy(o->c ? o->c->title : ""));
+	                    sa_json_string_lossy(o->c ? o->c->title : ""));
 	json_object_set_new(rec, "verdict", json_string(sa_verdict_str(v)));
 	json_object_set_new(rec, "duration_ms",
-			    json_integer(st ? (json_int_t)st->ms : 0));
+	                    json_integer(st ? (json_int_t)st->ms : 0));
 	json_object_set_new(rec, "refs", refs);
 	if (o->c != NULL && o->c->impact >= 1 && o->c->impact <= 5)
 		json_object_set_new(rec, "impact",
-				    json_sprintf("I%d", o->c->impact));
+		                    json_sprintf("I%d", o->c->impact));
 	if (o->c != NULL && o->c->threat != NULL)
 		json_object_set_new(rec, "threat",
-				    sa_json_string_lossy(o->c->threat));
+		                    sa_json_string_lossy(o->c->threat));
 	if (shown != NULL) {
 		json_object_set(rec, "expected",
-				json_object_get(shown, "expected"));
+		                json_object_get(shown, "expected"));
 		json_object_set(rec, "observed",
-				json_object_get(shown, "observed"));
+		                json_object_get(shown, "observed"));
 	}
 	if (reason[0] != '\0' && v != SA_VERDICT_PASS)
-		json_object_set_new(rec, "reason", sa_json_string_lossy(reason));
+		json_object_set_new(rec, "reason",
+		                    sa_json_string_lossy(reason));
 	if (v == SA_VERDICT_PASS || v == SA_VERDICT_WAIVED ||
 	    v == SA_VERDICT_FAIL)
 		json_object_set_new(rec, "conformance",
-				    json_string(o->n_failed > 0 ? "none"
-						: o->lenient  ? "lenient"
-							      : "strict"));
+		                    json_string(o->n_failed > 0 ? "none"
+		                                : o->lenient    ? "lenient"
+		                                                : "strict"));
 	if (w != NULL) {
 		json_t *jw = json_pack("{s:s}", "reason", w->reason);
 		if (jw != NULL && w->approver != NULL)
 			json_object_set_new(jw, "approver",
-					    json_string(w->approver));
+			                    json_string(w->approver));
 		if (jw != NULL && w->expires != NULL)
 			json_object_set_new(jw, "expires",
-					    json_string(w->expires));
+			                    json_string(w->expires));
 		json_object_set_new(rec, "waiver", jw);
 	}
 	json_object_set(rec, "checks", o->checks);

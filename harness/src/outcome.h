@@ -24,7 +24,7 @@ void sa_outcome_preset(sa_outcome *o, sa_verdict v, const char *reason);
  *   today     "YYYY-MM-DD" for waiver expiry
  * Returns the case's JSON record (new reference) in the results.json form. */
 json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
-			  uint64_t timeout_ms, const sa_profile *profile,
-			  const char *today);
+                          uint64_t timeout_ms, const sa_profile *profile,
+                          const char *today);
 
 #endif

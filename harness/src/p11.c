@@ -38,41 +38,57 @@ struct flag_name {
 	const char *name;
 };
 
-#define F_(x) {x, #x}
+#define F_(x)                                                                  \
+	{                                                                      \
+		x, #x                                                          \
+	}
 static const struct flag_name mech_flags[] = {
-	F_(CKF_HW),		 F_(CKF_ENCRYPT),	  F_(CKF_DECRYPT),
-	F_(CKF_DIGEST),		 F_(CKF_SIGN),		  F_(CKF_SIGN_RECOVER),
-	F_(CKF_VERIFY),		 F_(CKF_VERIFY_RECOVER),  F_(CKF_GENERATE),
-	F_(CKF_GENERATE_KEY_PAIR), F_(CKF_WRAP),	  F_(CKF_UNWRAP),
-	F_(CKF_DERIVE),		 F_(CKF_EC_F_P),	  F_(CKF_EC_F_2M),
-	F_(CKF_EC_ECPARAMETERS), F_(CKF_EC_NAMEDCURVE),	  F_(CKF_EC_UNCOMPRESS),
-	F_(CKF_EC_COMPRESS),	 F_(CKF_EXTENSION),
+    F_(CKF_HW),
+    F_(CKF_ENCRYPT),
+    F_(CKF_DECRYPT),
+    F_(CKF_DIGEST),
+    F_(CKF_SIGN),
+    F_(CKF_SIGN_RECOVER),
+    F_(CKF_VERIFY),
+    F_(CKF_VERIFY_RECOVER),
+    F_(CKF_GENERATE),
+    F_(CKF_GENERATE_KEY_PAIR),
+    F_(CKF_WRAP),
+    F_(CKF_UNWRAP),
+    F_(CKF_DERIVE),
+    F_(CKF_EC_F_P),
+    F_(CKF_EC_F_2M),
+    F_(CKF_EC_ECPARAMETERS),
+    F_(CKF_EC_NAMEDCURVE),
+    F_(CKF_EC_UNCOMPRESS),
+    F_(CKF_EC_COMPRESS),
+    F_(CKF_EXTENSION),
 };
 static const struct flag_name token_flags[] = {
-	F_(CKF_RNG),
-	F_(CKF_WRITE_PROTECTED),
-	F_(CKF_LOGIN_REQUIRED),
-	F_(CKF_USER_PIN_INITIALIZED),
-	F_(CKF_RESTORE_KEY_NOT_NEEDED),
-	F_(CKF_CLOCK_ON_TOKEN),
-	F_(CKF_PROTECTED_AUTHENTICATION_PATH),
-	F_(CKF_DUAL_CRYPTO_OPERATIONS),
-	F_(CKF_TOKEN_INITIALIZED),
-	F_(CKF_SECONDARY_AUTHENTICATION),
-	F_(CKF_USER_PIN_COUNT_LOW),
-	F_(CKF_USER_PIN_FINAL_TRY),
-	F_(CKF_USER_PIN_LOCKED),
-	F_(CKF_USER_PIN_TO_BE_CHANGED),
-	F_(CKF_SO_PIN_COUNT_LOW),
-	F_(CKF_SO_PIN_FINAL_TRY),
-	F_(CKF_SO_PIN_LOCKED),
-	F_(CKF_SO_PIN_TO_BE_CHANGED),
-	F_(CKF_ERROR_STATE),
+    F_(CKF_RNG),
+    F_(CKF_WRITE_PROTECTED),
+    F_(CKF_LOGIN_REQUIRED),
+    F_(CKF_USER_PIN_INITIALIZED),
+    F_(CKF_RESTORE_KEY_NOT_NEEDED),
+    F_(CKF_CLOCK_ON_TOKEN),
+    F_(CKF_PROTECTED_AUTHENTICATION_PATH),
+    F_(CKF_DUAL_CRYPTO_OPERATIONS),
+    F_(CKF_TOKEN_INITIALIZED),
+    F_(CKF_SECONDARY_AUTHENTICATION),
+    F_(CKF_USER_PIN_COUNT_LOW),
+    F_(CKF_USER_PIN_FINAL_TRY),
+    F_(CKF_USER_PIN_LOCKED),
+    F_(CKF_USER_PIN_TO_BE_CHANGED),
+    F_(CKF_SO_PIN_COUNT_LOW),
+    F_(CKF_SO_PIN_FINAL_TRY),
+    F_(CKF_SO_PIN_LOCKED),
+    F_(CKF_SO_PIN_TO_BE_CHANGED),
+    F_(CKF_ERROR_STATE),
 };
 static const struct flag_name slot_flags[] = {
-	F_(CKF_TOKEN_PRESENT),
-	F_(CKF_REMOVABLE_DEVICE),
-	F_(CKF_HW_SLOT),
+    F_(CKF_TOKEN_PRESENT),
+    F_(CKF_REMOVABLE_DEVICE),
+    F_(CKF_HW_SLOT),
 };
 #undef F_
 
@@ -88,7 +104,7 @@ static json_t *flags_json(const struct flag_name *t, size_t n, CK_FLAGS f)
 	}
 	if (a != NULL && (f & ~known) != 0)
 		json_array_append_new(
-			a, json_sprintf("0x%08lx", (unsigned long)(f & ~known)));
+		    a, json_sprintf("0x%08lx", (unsigned long)(f & ~known)));
 	return a;
 }
 
@@ -106,7 +122,7 @@ json_t *sa_p11_slot_flags_json(CK_FLAGS f)
 }
 
 void sa_p11_str(char *out, size_t out_size, const CK_UTF8CHAR *field,
-		size_t field_len)
+                size_t field_len)
 {
 	size_t n = field_len;
 
@@ -120,24 +136,24 @@ void sa_p11_str(char *out, size_t out_size, const CK_UTF8CHAR *field,
 	out[n] = '\0';
 }
 
-#define SA_P11_STR(buf, field)                                                \
+#define SA_P11_STR(buf, field)                                                 \
 	sa_p11_str((buf), sizeof(buf), (field), sizeof(field))
 
 int sa_p11_module_load(CK_FUNCTION_LIST_PTR *out, const char *path,
-		       sa_error *err)
+                       sa_error *err)
 {
 	CK_FUNCTION_LIST_PTR f = NULL;
 	int rc = SA_E_MODULE;
 
 	*out = NULL;
 	SA_ENSURE(access(path, R_OK) == 0, err, SA_E_MODULE,
-		  "module %s: not readable", path);
+	          "module %s: not readable", path);
 	/* UNMANAGED: p11-kit must not add its own initialisation or session
 	 * handling; the conformance checks are about the module itself. */
 	f = p11_kit_module_load(path, P11_KIT_MODULE_UNMANAGED |
-					      P11_KIT_MODULE_CRITICAL);
+	                                  P11_KIT_MODULE_CRITICAL);
 	SA_ENSURE(f != NULL, err, SA_E_MODULE, "module %s: cannot load: %s",
-		  path, p11_kit_message() ? p11_kit_message() : "unknown");
+	          path, p11_kit_message() ? p11_kit_message() : "unknown");
 	*out = f;
 	rc = SA_OK;
 out:
@@ -166,25 +182,24 @@ static json_t *token_json(const CK_TOKEN_INFO *ti)
 	SA_P11_STR(model, ti->model);
 	SA_P11_STR(serial, ti->serialNumber);
 	SA_P11_STR(utc, ti->utcTime);
-	return json_pack(
-		"{s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:o}", "label",
-		sa_json_string_lossy(label), "manufacturer",
-		sa_json_string_lossy(manuf), "model",
-		sa_json_string_lossy(model), "serial",
-		sa_json_string_lossy(serial), "flags",
-		sa_p11_token_flags_json(ti->flags), "utc_time",
-		sa_json_string_lossy(utc), "min_pin_len",
-		(json_int_t)ti->ulMinPinLen, "max_pin_len",
-		(json_int_t)ti->ulMaxPinLen, "hardware_version",
-		json_sprintf("%u.%u", ti->hardwareVersion.major,
-			     ti->hardwareVersion.minor),
-		"firmware_version",
-		json_sprintf("%u.%u", ti->firmwareVersion.major,
-			     ti->firmwareVersion.minor));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:o}",
+	                 "label", sa_json_string_lossy(label), "manufacturer",
+	                 sa_json_string_lossy(manuf), "model",
+	                 sa_json_string_lossy(model), "serial",
+	                 sa_json_string_lossy(serial), "flags",
+	                 sa_p11_token_flags_json(ti->flags), "utc_time",
+	                 sa_json_string_lossy(utc), "min_pin_len",
+	                 (json_int_t)ti->ulMinPinLen, "max_pin_len",
+	                 (json_int_t)ti->ulMaxPinLen, "hardware_version",
+	                 json_sprintf("%u.%u", ti->hardwareVersion.major,
+	                              ti->hardwareVersion.minor),
+	                 "firmware_version",
+	                 json_sprintf("%u.%u", ti->firmwareVersion.major,
+	                              ti->firmwareVersion.minor));
 }
 
 static void fatal(int fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void fatal(int fd, const char *fmt, ...)
 {
@@ -195,7 +210,7 @@ static void fatal(int fd, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	sa_child_emit(fd, json_pack("{s:s, s:o}", "t", "fatal", "msg",
-				    sa_json_string_lossy(msg)));
+	                            sa_json_string_lossy(msg)));
 }
 
 static void probe_slots(CK_FUNCTION_LIST_PTR f, int fd)
@@ -228,10 +243,10 @@ static void probe_slots(CK_FUNCTION_LIST_PTR f, int fd)
 			}
 		}
 		ev = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "t", "slot",
-			       "id", (json_int_t)slots[i], "description",
-			       sa_json_string_lossy(desc), "manufacturer",
-			       sa_json_string_lossy(manuf), "flags",
-			       sa_p11_slot_flags_json(si.flags), "token", tok);
+		               "id", (json_int_t)slots[i], "description",
+		               sa_json_string_lossy(desc), "manufacturer",
+		               sa_json_string_lossy(manuf), "flags",
+		               sa_p11_slot_flags_json(si.flags), "token", tok);
 		sa_child_emit(fd, ev);
 	}
 out:
@@ -246,7 +261,7 @@ static void probe_mechs(CK_FUNCTION_LIST_PTR f, CK_SLOT_ID slot, int fd)
 
 	if (rv != CKR_OK) {
 		sa_child_emit(fd, json_pack("{s:s, s:s}", "t", "mech_error",
-					    "rv", sa_p11_rv_name(rv)));
+		                            "rv", sa_p11_rv_name(rv)));
 		goto out;
 	}
 	if (n == 0 || n > SA_MAX_MECHS)
@@ -261,16 +276,17 @@ static void probe_mechs(CK_FUNCTION_LIST_PTR f, CK_SLOT_ID slot, int fd)
 		memset(&mi, 0, sizeof(mi));
 		rv = f->C_GetMechanismInfo(slot, m[i], &mi);
 		ev = json_pack("{s:s, s:s, s:I, s:s}", "t", "mech", "name",
-			       sa_p11_mech_name(m[i]), "value",
-			       (json_int_t)m[i], "info_rv",
-			       sa_p11_rv_name(rv));
+		               sa_p11_mech_name(m[i]), "value",
+		               (json_int_t)m[i], "info_rv", sa_p11_rv_name(rv));
 		if (ev != NULL && rv == CKR_OK) {
-			json_object_set_new(ev, "min_key_size",
-					    json_integer((json_int_t)mi.ulMinKeySize));
-			json_object_set_new(ev, "max_key_size",
-					    json_integer((json_int_t)mi.ulMaxKeySize));
+			json_object_set_new(
+			    ev, "min_key_size",
+			    json_integer((json_int_t)mi.ulMinKeySize));
+			json_object_set_new(
+			    ev, "max_key_size",
+			    json_integer((json_int_t)mi.ulMaxKeySize));
 			json_object_set_new(ev, "flags",
-					    sa_p11_mech_flags_json(mi.flags));
+			                    sa_p11_mech_flags_json(mi.flags));
 		}
 		sa_child_emit(fd, ev);
 	}
@@ -288,22 +304,21 @@ static void probe_module(CK_FUNCTION_LIST_PTR f, int fd)
 	rv = f->C_GetInfo(&info);
 	if (rv != CKR_OK) {
 		sa_child_emit(fd, json_pack("{s:s, s:s}", "t", "module_error",
-					    "rv", sa_p11_rv_name(rv)));
+		                            "rv", sa_p11_rv_name(rv)));
 		return;
 	}
 	SA_P11_STR(manuf, info.manufacturerID);
 	SA_P11_STR(desc, info.libraryDescription);
 	sa_child_emit(
-		fd,
-		json_pack("{s:s, s:o, s:o, s:o, s:o}", "t", "module",
-			  "manufacturer", sa_json_string_lossy(manuf),
-			  "description", sa_json_string_lossy(desc),
-			  "library_version",
-			  json_sprintf("%u.%u", info.libraryVersion.major,
-				       info.libraryVersion.minor),
-			  "cryptoki_version",
-			  json_sprintf("%u.%u", info.cryptokiVersion.major,
-				       info.cryptokiVersion.minor)));
+	    fd, json_pack("{s:s, s:o, s:o, s:o, s:o}", "t", "module",
+	                  "manufacturer", sa_json_string_lossy(manuf),
+	                  "description", sa_json_string_lossy(desc),
+	                  "library_version",
+	                  json_sprintf("%u.%u", info.libraryVersion.major,
+	                               info.libraryVersion.minor),
+	                  "cryptoki_version",
+	                  json_sprintf("%u.%u", info.cryptokiVersion.major,
+	                               info.cryptokiVersion.minor)));
 }
 
 static void probe_child(void *arg, int fd)
@@ -338,7 +353,7 @@ static void probe_child(void *arg, int fd)
 			return;
 		}
 		sa_child_emit(fd, json_pack("{s:s, s:I}", "t", "selected",
-					    "slot", (json_int_t)slot));
+		                            "slot", (json_int_t)slot));
 		probe_mechs(f, slot, fd);
 	}
 	probe_module(f, fd);
@@ -362,26 +377,26 @@ static void probe_event(void *user, json_t *ev)
 		return;
 	if (strcmp(type, "fatal") == 0) {
 		snprintf(t->problem, sizeof(t->problem), "%s",
-			 json_string_value(json_object_get(ev, "msg")));
+		         json_string_value(json_object_get(ev, "msg")));
 	} else if (strcmp(type, "slot") == 0) {
 		json_t *copy = json_deep_copy(ev);
 		json_object_del(copy, "t");
 		json_array_append_new(t->slots, copy);
 	} else if (strcmp(type, "selected") == 0) {
-		t->slot = (CK_SLOT_ID)json_integer_value(
-			json_object_get(ev, "slot"));
+		t->slot =
+		    (CK_SLOT_ID)json_integer_value(json_object_get(ev, "slot"));
 		t->has_slot = true;
 		for (size_t i = 0; i < json_array_size(t->slots); i++) {
 			json_t *s = json_array_get(t->slots, i);
-			if ((CK_SLOT_ID)json_integer_value(json_object_get(
-				    s, "id")) == t->slot) {
+			if ((CK_SLOT_ID)json_integer_value(
+			        json_object_get(s, "id")) == t->slot) {
 				json_decref(t->token);
-				t->token = json_deep_copy(
-					json_object_get(s, "token"));
+				t->token =
+				    json_deep_copy(json_object_get(s, "token"));
 				if (t->token != NULL)
 					json_object_set_new(
-						t->token, "slot",
-						json_integer((json_int_t)t->slot));
+					    t->token, "slot",
+					    json_integer((json_int_t)t->slot));
 			}
 		}
 	} else if (strcmp(type, "mech") == 0) {
@@ -391,14 +406,14 @@ static void probe_event(void *user, json_t *ev)
 		if (t->n_mechs == ps->mech_cap) {
 			size_t cap = ps->mech_cap ? ps->mech_cap * 2 : 64;
 			CK_MECHANISM_TYPE *n =
-				realloc(t->mechs, cap * sizeof(*n));
+			    realloc(t->mechs, cap * sizeof(*n));
 			if (n == NULL)
 				return;
 			t->mechs = n;
 			ps->mech_cap = cap;
 		}
 		t->mechs[t->n_mechs++] = (CK_MECHANISM_TYPE)json_integer_value(
-			json_object_get(ev, "value"));
+		    json_object_get(ev, "value"));
 	} else if (strcmp(type, "module") == 0) {
 		json_decref(t->module);
 		t->module = json_deep_copy(ev);
@@ -409,7 +424,7 @@ static void probe_event(void *user, json_t *ev)
 }
 
 int sa_target_probe(sa_target *t, const sa_profile *p, uint64_t timeout_ms,
-		    sa_error *err)
+                    sa_error *err)
 {
 	struct probe_state ps = {.t = t};
 	sa_child_status st;
@@ -419,33 +434,34 @@ int sa_target_probe(sa_target *t, const sa_profile *p, uint64_t timeout_ms,
 	t->slots = json_array();
 	t->mechanisms = json_array();
 	SA_ENSURE(t->slots != NULL && t->mechanisms != NULL, err, SA_E_NOMEM,
-		  "out of memory");
+	          "out of memory");
 	if (sa_profile_module(p) == NULL) {
 		snprintf(t->problem, sizeof(t->problem),
-			 "the profile names no PKCS#11 module");
+		         "the profile names no PKCS#11 module");
 		rc = SA_OK;
 		goto out;
 	}
-	SA_TRY(sa_child_run(probe_child, (void *)p, timeout_ms, probe_event, &ps,
-			    &st, err));
+	SA_TRY(sa_child_run(probe_child, (void *)p, timeout_ms, probe_event,
+	                    &ps, &st, err));
 	if (t->problem[0] == '\0' && !ps.ended) {
-		const char *how = st.how == SA_CHILD_TIMEOUT ? "hung (timed out)"
-				  : st.how == SA_CHILD_SIGNALED ? "crashed"
-								: "exited";
+		const char *how = st.how == SA_CHILD_TIMEOUT
+		                      ? "hung (timed out)"
+		                  : st.how == SA_CHILD_SIGNALED ? "crashed"
+		                                                : "exited";
 		/* After the token was selected the run can go on; each case
 		 * will meet the fault itself and record it. */
 		if (t->has_slot || sa_profile_token_uri(p) == NULL)
 			snprintf(t->incident, sizeof(t->incident),
-				 "the module %s while being probed", how);
+			         "the module %s while being probed", how);
 		else
 			snprintf(t->problem, sizeof(t->problem),
-				 "module %s: %s while being probed (before a "
-				 "token was selected)",
-				 sa_profile_module(p), how);
+			         "module %s: %s while being probed (before a "
+			         "token was selected)",
+			         sa_profile_module(p), how);
 	}
 	if (t->module != NULL)
 		json_object_set_new(t->module, "path",
-				    json_string(sa_profile_module(p)));
+		                    json_string(sa_profile_module(p)));
 	rc = SA_OK;
 out:
 	return rc;
@@ -495,15 +511,15 @@ static sa_pin_kind pin_kind(CK_USER_TYPE who)
 }
 
 CK_RV sa_p11_login(sa_case_ctx *ctx, CK_SESSION_HANDLE session,
-		   CK_USER_TYPE who)
+                   CK_USER_TYPE who)
 {
 	sa_buf pin = SA_BUF_INIT_SECURE;
 	CK_RV rv = CKR_FUNCTION_FAILED;
 
 	if (ctx->p11 == NULL || ctx->profile == NULL)
 		goto out;
-	if (sa_profile_read_pin(ctx->profile, pin_kind(who), &pin,
-				&ctx->err) < 0) {
+	if (sa_profile_read_pin(ctx->profile, pin_kind(who), &pin, &ctx->err) <
+	    0) {
 		sa_case_error(ctx, "cannot log in: %s", ctx->err.msg);
 		goto out;
 	}
@@ -519,8 +535,8 @@ size_t sa_p11_pin_len(sa_case_ctx *ctx, CK_USER_TYPE who)
 	size_t n = 0;
 
 	if (ctx->profile != NULL &&
-	    sa_profile_read_pin(ctx->profile, pin_kind(who), &pin,
-				&ctx->err) == SA_OK)
+	    sa_profile_read_pin(ctx->profile, pin_kind(who), &pin, &ctx->err) ==
+	        SA_OK)
 		n = pin.len;
 	sa_buf_free(&pin);
 	return n;
@@ -532,19 +548,19 @@ CK_RV sa_p11_open(sa_case_ctx *ctx, CK_FLAGS flags, CK_SESSION_HANDLE *out)
 	if (ctx->p11 == NULL)
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	return ctx->p11->C_OpenSession(ctx->slot, flags | CKF_SERIAL_SESSION,
-				       NULL, NULL, out);
+	                               NULL, NULL, out);
 }
 
 bool sa_p11_check_rv(sa_case_ctx *ctx, const char *what, CK_RV observed,
-		     CK_RV strict, const CK_RV *lenient)
+                     CK_RV strict, const CK_RV *lenient)
 {
 	sa_buf expected = SA_BUF_INIT, obs = SA_BUF_INIT;
 	bool in_lenient = false, ok;
 
 	sa_buf_append_str(&expected, sa_p11_rv_name(strict));
 	for (size_t i = 0; lenient != NULL && lenient[i] != SA_CKR_END; i++) {
-		sa_buf_append_str(&expected, i == 0 ? " (also permitted: "
-						    : ", ");
+		sa_buf_append_str(&expected,
+		                  i == 0 ? " (also permitted: " : ", ");
 		sa_buf_append_str(&expected, sa_p11_rv_name(lenient[i]));
 		if (lenient[i + 1] == SA_CKR_END)
 			sa_buf_append_str(&expected, ")");
@@ -562,8 +578,8 @@ bool sa_p11_check_rv(sa_case_ctx *ctx, const char *what, CK_RV observed,
 		ok = false;
 		if (in_lenient)
 			sa_buf_append_str(&obs,
-					  " (permitted only leniently; the "
-					  "profile asks for strict)");
+			                  " (permitted only leniently; the "
+			                  "profile asks for strict)");
 	}
 	sa_case_check(ctx, ok, what, sa_buf_cstr(&expected), sa_buf_cstr(&obs));
 	sa_buf_free(&expected);

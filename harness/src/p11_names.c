@@ -18,7 +18,7 @@ static _Thread_local char unknown[4][24];
 static _Thread_local unsigned unknown_next;
 
 static const char *lookup(const struct sa_p11_name *t, size_t n,
-			  unsigned long v, const char *prefix)
+                          unsigned long v, const char *prefix)
 {
 	size_t lo = 0, hi = n;
 	char *slot;
@@ -37,8 +37,7 @@ static const char *lookup(const struct sa_p11_name *t, size_t n,
 	return slot;
 }
 
-static unsigned long parse(const struct sa_p11_name *t, size_t n,
-			   const char *s)
+static unsigned long parse(const struct sa_p11_name *t, size_t n, const char *s)
 {
 	char *end = NULL;
 	unsigned long v;

@@ -11,9 +11,11 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } tags[] = {
-	{SA_TAG_DESTRUCTIVE, "destructive"}, {SA_TAG_NEEDS_SO, "needs-so"},
-	{SA_TAG_SLOW, "slow"},		     {SA_TAG_NETWORK, "network"},
-	{SA_TAG_FINDING, "finding"},
+    {SA_TAG_DESTRUCTIVE, "destructive"},
+    {SA_TAG_NEEDS_SO, "needs-so"},
+    {SA_TAG_SLOW, "slow"},
+    {SA_TAG_NETWORK, "network"},
+    {SA_TAG_FINDING, "finding"},
 };
 
 unsigned sa_tag_parse(const char *name)
@@ -45,7 +47,7 @@ void sa_tags_str(char *buf, size_t size, unsigned t)
 		if (!(t & tags[i].bit))
 			continue;
 		n = snprintf(buf + used, size - used, "%s%s", used ? "," : "",
-			     tags[i].name);
+		             tags[i].name);
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += (size_t)n;
@@ -53,7 +55,7 @@ void sa_tags_str(char *buf, size_t size, unsigned t)
 }
 
 int sa_filter_init(sa_filter *f, const char *suites, const char *cases,
-		   const char *tag, sa_error *err)
+                   const char *tag, sa_error *err)
 {
 	int rc = SA_E_NOMEM;
 
@@ -69,9 +71,9 @@ int sa_filter_init(sa_filter *f, const char *suites, const char *cases,
 	if (tag != NULL) {
 		f->tag = sa_tag_parse(tag);
 		SA_ENSURE(f->tag != 0, err, SA_E_USAGE,
-			  "unknown tag '%s' (tags: destructive, needs-so, "
-			  "slow, network, finding)",
-			  tag);
+		          "unknown tag '%s' (tags: destructive, needs-so, "
+		          "slow, network, finding)",
+		          tag);
 	}
 	rc = SA_OK;
 out:
@@ -97,8 +99,8 @@ static bool in_list(char **list, const char *s, bool glob)
 }
 
 int sa_plan_build(sa_plan_item **out, size_t *n_out,
-		  const sa_suite *const *registry, const sa_filter *f,
-		  sa_error *err)
+                  const sa_suite *const *registry, const sa_filter *f,
+                  sa_error *err)
 {
 	sa_plan_item *items = NULL;
 	size_t n = 0, cap = 0;
@@ -111,11 +113,12 @@ int sa_plan_build(sa_plan_item **out, size_t *n_out,
 		for (size_t s = 0; registry[s] != NULL; s++)
 			known |= strcmp(registry[s]->name, f->suites[i]) == 0;
 		SA_ENSURE(known, err, SA_E_USAGE, "unknown suite '%s'",
-			  f->suites[i]);
+		          f->suites[i]);
 	}
 	for (size_t s = 0; registry[s] != NULL; s++) {
 		const sa_suite *suite = registry[s];
-		if (f->suites != NULL && !in_list(f->suites, suite->name, false))
+		if (f->suites != NULL &&
+		    !in_list(f->suites, suite->name, false))
 			continue;
 		for (size_t g = 0; suite->groups[g] != NULL; g++) {
 			const sa_case_group *grp = suite->groups[g];
@@ -128,10 +131,10 @@ int sa_plan_build(sa_plan_item **out, size_t *n_out,
 					continue;
 				if (n == cap) {
 					size_t ncap = cap ? cap * 2 : 64;
-					sa_plan_item *p = realloc(
-						items, ncap * sizeof(*p));
+					sa_plan_item *p =
+					    realloc(items, ncap * sizeof(*p));
 					SA_ENSURE(p != NULL, err, SA_E_NOMEM,
-						  "out of memory");
+					          "out of memory");
 					items = p;
 					cap = ncap;
 				}
@@ -147,8 +150,8 @@ int sa_plan_build(sa_plan_item **out, size_t *n_out,
 		for (size_t k = 0; k < n && !hit; k++)
 			hit = sa_glob_match(f->cases[i], items[k].c->id);
 		SA_ENSURE(hit, err, SA_E_USAGE,
-			  "--case '%s' matches no case of the selected suites",
-			  f->cases[i]);
+		          "--case '%s' matches no case of the selected suites",
+		          f->cases[i]);
 	}
 	SA_ENSURE(n > 0, err, SA_E_USAGE, "the selection holds no case");
 	*out = items;

@@ -1,4 +1,5 @@
-/* Selecting cases: --suite, --case (IDs or globs), --tag. Shared by list and run. */
+/* Selecting cases: --suite, --case (IDs or globs), --tag. Shared by list and
+ * run. */
 #ifndef SA_PLAN_H
 #define SA_PLAN_H
 
@@ -24,13 +25,14 @@ typedef struct sa_plan_item {
 /** Build a filter from the option strings (each may be NULL). Unknown tag:
  * SA_E_USAGE. */
 int sa_filter_init(sa_filter *f, const char *suites, const char *cases,
-		   const char *tag, sa_error *err);
+                   const char *tag, sa_error *err);
 void sa_filter_clear(sa_filter *f);
 
 /** Cases of registry (NULL-terminated) that pass the filter, in table order.
  * A --suite name or --case pattern that selects nothing is SA_E_USAGE. */
-int sa_plan_build(sa_plan_item **out, size_t *n, const sa_suite *const *registry,
-		  const sa_filter *f, sa_error *err);
+int sa_plan_build(sa_plan_item **out, size_t *n,
+                  const sa_suite *const *registry, const sa_filter *f,
+                  sa_error *err);
 
 /** "destructive" -> SA_TAG_DESTRUCTIVE ...; 0 for unknown. */
 unsigned sa_tag_parse(const char *name);

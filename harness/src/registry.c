@@ -5,6 +5,6 @@
 extern const sa_suite sa_suite_pkcs11;
 
 const sa_suite *const sa_registry[] = {
-	&sa_suite_pkcs11,
-	NULL,
+    &sa_suite_pkcs11,
+    NULL,
 };

@@ -22,15 +22,14 @@ json_t *sa_results_new(const sa_profile *p, time_t started)
 	summary = json_object();
 	for (int v = 0; summary != NULL && v < SA_VERDICT_COUNT_; v++)
 		json_object_set_new(summary, sa_verdict_str((sa_verdict)v),
-				    json_integer(0));
+		                    json_integer(0));
 	doc = json_pack("{s:s, s:{s:s, s:s}, s:s, s:n, s:o, s:{s:s}, s:o, "
-			"s:{s:i, s:i}, s:[]}",
-			"schema", SA_RESULTS_SCHEMA, "tool", "name",
-			"sigaudit", "version", SA_VERSION, "started", ts,
-			"finished", "host", sa_json_string_lossy(host),
-			"target", "profile", p ? sa_profile_name(p) : "",
-			"summary", summary, "conformance", "strict", 0,
-			"lenient", 0, "cases");
+	                "s:{s:i, s:i}, s:[]}",
+	                "schema", SA_RESULTS_SCHEMA, "tool", "name", "sigaudit",
+	                "version", SA_VERSION, "started", ts, "finished",
+	                "host", sa_json_string_lossy(host), "target", "profile",
+	                p ? sa_profile_name(p) : "", "summary", summary,
+	                "conformance", "strict", 0, "lenient", 0, "cases");
 	if (doc != NULL && p != NULL)
 		json_object_set_new(doc, "profile", sa_profile_to_json(p));
 	return doc;
@@ -50,21 +49,20 @@ void sa_results_set_target(json_t *doc, const sa_target *t)
 	json_object_set(target, "mechanisms", t->mechanisms);
 	if (t->incident[0] != '\0')
 		json_object_set_new(target, "incident",
-				    json_string(t->incident));
+		                    json_string(t->incident));
 }
 
 static void bump(json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
-	json_object_set_new(obj, key,
-			    json_integer(json_integer_value(v) + 1));
+	json_object_set_new(obj, key, json_integer(json_integer_value(v) + 1));
 }
 
 void sa_results_add_case(json_t *doc, json_t *rec)
 {
 	const char *v = json_string_value(json_object_get(rec, "verdict"));
 	const char *conf =
-		json_string_value(json_object_get(rec, "conformance"));
+	    json_string_value(json_object_get(rec, "conformance"));
 
 	if (v != NULL)
 		bump(json_object_get(doc, "summary"), v);
@@ -91,8 +89,8 @@ int sa_results_write(const json_t *doc, const char *dir, sa_error *err)
 	int rc = SA_E_NOMEM;
 
 	SA_ENSURE(snprintf(path, sizeof(path), "%s/results.json", dir) <
-			  (int)sizeof(path),
-		  err, SA_E_RANGE, "path too long: %s", dir);
+	              (int)sizeof(path),
+	          err, SA_E_RANGE, "path too long: %s", dir);
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	SA_ENSURE(text != NULL, err, SA_E_NOMEM, "cannot serialise results");
 	SA_TRY(sa_write_file_atomic(path, text, strlen(text), err));
@@ -114,21 +112,20 @@ int sa_results_load(json_t **out, const char *dir_or_file, sa_error *err)
 	*out = NULL;
 	if (stat(dir_or_file, &st) == 0 && S_ISDIR(st.st_mode))
 		SA_ENSURE(snprintf(path, sizeof(path), "%s/results.json",
-				   dir_or_file) < (int)sizeof(path),
-			  err, SA_E_RANGE, "path too long");
+		                   dir_or_file) < (int)sizeof(path),
+		          err, SA_E_RANGE, "path too long");
 	else
 		snprintf(path, sizeof(path), "%s", dir_or_file);
 	doc = json_load_file(path, 0, &jerr);
 	SA_ENSURE(doc != NULL, err, SA_E_PARSE, "%s:%d: %s", path, jerr.line,
-		  jerr.text);
+	          jerr.text);
 	schema = json_string_value(json_object_get(doc, "schema"));
-	SA_ENSURE(schema != NULL && strcmp(schema, SA_RESULTS_SCHEMA) == 0,
-		  err, SA_E_PARSE,
-		  "%s: schema is '%s', this sigaudit reads '%s'", path,
-		  schema ? schema : "(none)", SA_RESULTS_SCHEMA);
+	SA_ENSURE(schema != NULL && strcmp(schema, SA_RESULTS_SCHEMA) == 0, err,
+	          SA_E_PARSE, "%s: schema is '%s', this sigaudit reads '%s'",
+	          path, schema ? schema : "(none)", SA_RESULTS_SCHEMA);
 	SA_ENSURE(json_is_array(json_object_get(doc, "cases")) &&
-			  json_is_object(json_object_get(doc, "summary")),
-		  err, SA_E_PARSE, "%s: no cases or summary", path);
+	              json_is_object(json_object_get(doc, "summary")),
+	          err, SA_E_PARSE, "%s: no cases or summary", path);
 	*out = doc;
 	doc = NULL;
 	rc = SA_OK;
@@ -140,5 +137,5 @@ out:
 long sa_results_count(const json_t *doc, const char *verdict)
 {
 	return (long)json_integer_value(
-		json_object_get(json_object_get(doc, "summary"), verdict));
+	    json_object_get(json_object_get(doc, "summary"), verdict));
 }

@@ -53,14 +53,14 @@ static void case_child(void *arg, int fd)
 	ctx.slot = job->target->slot;
 	ctx.has_slot = job->target->has_slot;
 	snprintf(ctx.evidence_dir, sizeof(ctx.evidence_dir), "%s",
-		 job->evidence_dir);
+	         job->evidence_dir);
 	sa_p11_init_args_for(ctx.profile, &ctx.init_args);
 	ERR_clear_error();
 
 	if (c->needs & (SA_NEED_P11_MODULE | SA_NEED_P11 | SA_NEED_TOKEN)) {
 		sa_error err = SA_ERROR_INIT;
 		if (sa_p11_module_load(&ctx.p11, sa_profile_module(ctx.profile),
-				       &err) < 0) {
+		                       &err) < 0) {
 			sa_case_error(&ctx, "%s", err.msg);
 			goto out;
 		}
@@ -69,7 +69,7 @@ static void case_child(void *arg, int fd)
 		CK_RV rv = ctx.p11->C_Initialize(&ctx.init_args);
 		if (rv != CKR_OK) {
 			sa_case_error(&ctx, "C_Initialize returned %s",
-				      sa_p11_rv_name(rv));
+			              sa_p11_rv_name(rv));
 			goto out;
 		}
 		initialised = true;
@@ -95,8 +95,8 @@ static const char *gate(const struct job *job, char *buf, size_t size)
 
 	if ((c->tags & SA_TAG_DESTRUCTIVE) && !job->destructive_allowed) {
 		snprintf(buf, size,
-			 "destructive: needs --destructive and a token the "
-			 "profile names as disposable_token");
+		         "destructive: needs --destructive and a token the "
+		         "profile names as disposable_token");
 		return buf;
 	}
 	if ((c->needs & (SA_NEED_P11_MODULE | SA_NEED_P11 | SA_NEED_TOKEN)) &&
@@ -105,27 +105,32 @@ static const char *gate(const struct job *job, char *buf, size_t size)
 		return buf;
 	}
 	if ((c->needs & SA_NEED_TOKEN) && !t->has_slot) {
-		snprintf(buf, size, "the profile selects no token ([pkcs11] token)");
+		snprintf(buf, size,
+		         "the profile selects no token ([pkcs11] token)");
 		return buf;
 	}
-	if ((c->needs & SA_NEED_USER_PIN) && !sa_profile_has_pin(p, SA_PIN_USER)) {
-		snprintf(buf, size, "needs the user PIN: set user_pin_env or "
-				    "user_pin_file in the profile");
+	if ((c->needs & SA_NEED_USER_PIN) &&
+	    !sa_profile_has_pin(p, SA_PIN_USER)) {
+		snprintf(buf, size,
+		         "needs the user PIN: set user_pin_env or "
+		         "user_pin_file in the profile");
 		return buf;
 	}
 	if (((c->needs & SA_NEED_SO_PIN) || (c->tags & SA_TAG_NEEDS_SO)) &&
 	    !sa_profile_has_pin(p, SA_PIN_SO)) {
-		snprintf(buf, size, "needs the SO PIN: set so_pin_env or "
-				    "so_pin_file in the profile");
+		snprintf(buf, size,
+		         "needs the SO PIN: set so_pin_env or "
+		         "so_pin_file in the profile");
 		return buf;
 	}
-	for (size_t i = 0; c->mechs != NULL && c->mechs[i] != SA_MECH_END; i++) {
+	for (size_t i = 0; c->mechs != NULL && c->mechs[i] != SA_MECH_END;
+	     i++) {
 		bool found = false;
 		for (size_t k = 0; k < t->n_mechs && !found; k++)
 			found = t->mechs[k] == c->mechs[i];
 		if (!found) {
 			snprintf(buf, size, "the token does not list %s",
-				 sa_p11_mech_name(c->mechs[i]));
+			         sa_p11_mech_name(c->mechs[i]));
 			return buf;
 		}
 	}
@@ -133,7 +138,7 @@ static const char *gate(const struct job *job, char *buf, size_t size)
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
+                    struct FTW *ftw)
 {
 	(void)sb;
 	(void)flag;
@@ -150,22 +155,23 @@ static int prepare_out(const char *dir, sa_error *err)
 
 	SA_TRY(sa_mkdir_p(dir, err));
 	SA_ENSURE(snprintf(path, sizeof(path), "%s/results.json", dir) <
-			  (int)sizeof(path),
-		  err, SA_E_RANGE, "path too long: %s", dir);
+	              (int)sizeof(path),
+	          err, SA_E_RANGE, "path too long: %s", dir);
 	if (access(path, F_OK) == 0) {
 		snprintf(path, sizeof(path), "%s/evidence", dir);
 		if (access(path, F_OK) == 0)
-			SA_ENSURE(nftw(path, rm_entry, 16,
-				       FTW_DEPTH | FTW_PHYS) == 0,
-				  err, SA_E_IO, "cannot clean %s: %s", path,
-				  strerror(errno));
+			SA_ENSURE(
+			    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) == 0,
+			    err, SA_E_IO, "cannot clean %s: %s", path,
+			    strerror(errno));
 	}
 	rc = SA_OK;
 out:
 	return rc;
 }
 
-/* The files under evidence/<ID>/ go into the case record, each with its SHA-256. */
+/* The files under evidence/<ID>/ go into the case record, each with its
+ * SHA-256. */
 static void add_evidence(json_t *rec, const char *id, const char *dir)
 {
 	json_t *list = json_array();
@@ -176,14 +182,13 @@ static void add_evidence(json_t *rec, const char *id, const char *dir)
 		sa_error err = SA_ERROR_INIT;
 		if (ents[i]->d_name[0] != '.' &&
 		    snprintf(path, sizeof(path), "%s/%s", dir,
-			     ents[i]->d_name) < (int)sizeof(path) &&
+		             ents[i]->d_name) < (int)sizeof(path) &&
 		    sa_sha256_file(sha, path, &err) == SA_OK) {
 			json_array_append_new(
-				list,
-				json_pack("{s:o, s:s}", "path",
-					  json_sprintf("evidence/%s/%s", id,
-						       ents[i]->d_name),
-					  "sha256", sha));
+			    list, json_pack("{s:o, s:s}", "path",
+			                    json_sprintf("evidence/%s/%s", id,
+			                                 ents[i]->d_name),
+			                    "sha256", sha));
 		}
 		free(ents[i]);
 	}
@@ -210,27 +215,27 @@ static void progress(size_t i, size_t n, const json_t *rec, bool tty)
 		else
 			color = "\033[33m";
 	}
-	printf("[%*zu/%zu] %-14s %s%-6s%s %5lld ms  %s%s%s\n",
-	       n >= 100 ? 3 : 2, i + 1, n,
-	       json_string_value(json_object_get(rec, "id")), color, v,
-	       tty ? "\033[0m" : "",
-	       (long long)json_integer_value(json_object_get(rec, "duration_ms")),
-	       json_string_value(json_object_get(rec, "title")),
-	       reason && strcmp(v, "pass") != 0 ? " -- " : "",
-	       reason && strcmp(v, "pass") != 0 ? reason : "");
+	printf(
+	    "[%*zu/%zu] %-14s %s%-6s%s %5lld ms  %s%s%s\n", n >= 100 ? 3 : 2,
+	    i + 1, n, json_string_value(json_object_get(rec, "id")), color, v,
+	    tty ? "\033[0m" : "",
+	    (long long)json_integer_value(json_object_get(rec, "duration_ms")),
+	    json_string_value(json_object_get(rec, "title")),
+	    reason && strcmp(v, "pass") != 0 ? " -- " : "",
+	    reason && strcmp(v, "pass") != 0 ? reason : "");
 	fflush(stdout);
 }
 
 static int default_out(char *buf, size_t size, const sa_profile *p,
-		       time_t started, sa_error *err)
+                       time_t started, sa_error *err)
 {
 	char ts[32];
 	int rc = SA_E_RANGE;
 
 	sa_utc_compact(ts, started);
 	SA_ENSURE(snprintf(buf, size, "results/%s-%s", ts, sa_profile_name(p)) <
-			  (int)size,
-		  err, SA_E_RANGE, "output path too long");
+	              (int)size,
+	          err, SA_E_RANGE, "output path too long");
 	rc = SA_OK;
 out:
 	return rc;
@@ -239,41 +244,41 @@ out:
 static bool destructive_allowed(const sa_run_opts *o, const sa_target *t)
 {
 	const char *label = sa_profile_disposable_label(o->profile);
-	const char *tok = t->token ? json_string_value(json_object_get(
-					     t->token, "label"))
-				   : NULL;
+	const char *tok =
+	    t->token ? json_string_value(json_object_get(t->token, "label"))
+	             : NULL;
 
 	if (!o->destructive)
 		return false;
 	if (label == NULL || tok == NULL || strcmp(label, tok) != 0) {
 		sa_log_warn("--destructive ignored: token '%s' is not the "
-			    "profile's disposable_token '%s'",
-			    tok ? tok : "(none)", label ? label : "(not set)");
+		            "profile's disposable_token '%s'",
+		            tok ? tok : "(none)", label ? label : "(not set)");
 		return false;
 	}
 	return true;
 }
 
 static int target_problem(const sa_profile *p, const sa_target *t,
-			  sa_error *err)
+                          sa_error *err)
 {
 	/* The one line names the profile's file and the line of the key that
 	 * led there (module or token), so the user knows what to edit. */
 	const char *key = strstr(t->problem, "token") != NULL ||
-					  strstr(t->problem, "matches") != NULL
-				  ? "token"
-				  : "module";
+	                          strstr(t->problem, "matches") != NULL
+	                      ? "token"
+	                      : "module";
 	int line = sa_profile_key_line(p, "pkcs11", key);
 
 	if (line > 0)
 		return SA_ERR(err, SA_E_PROFILE, "%s:%d: %s",
-			      sa_profile_path(p), line, t->problem);
+		              sa_profile_path(p), line, t->problem);
 	return SA_ERR(err, SA_E_PROFILE, "%s: %s", sa_profile_path(p),
-		      t->problem);
+	              t->problem);
 }
 
 int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
-	   int *exit_code, sa_error *err)
+           int *exit_code, sa_error *err)
 {
 	sa_plan_item *plan = NULL;
 	size_t n = 0;
@@ -290,9 +295,9 @@ int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
 	sa_utc_iso(today, started);
 	today[10] = '\0';
 	timeout_ms = 1000u * (uint64_t)(opts->timeout_s ? opts->timeout_s
-					: sa_profile_timeout(opts->profile)
-						? sa_profile_timeout(opts->profile)
-						: SA_DEFAULT_TIMEOUT_S);
+	                                : sa_profile_timeout(opts->profile)
+	                                    ? sa_profile_timeout(opts->profile)
+	                                    : SA_DEFAULT_TIMEOUT_S);
 	strict = opts->strict || sa_profile_strict(opts->profile);
 
 	rc = sa_plan_build(&plan, &n, registry, opts->filter, err);
@@ -314,22 +319,23 @@ int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
 		snprintf(out_dir, sizeof(out_dir), "%s", opts->out_dir);
 	else
 		SA_TRY(default_out(out_dir, sizeof(out_dir), opts->profile,
-				   started, err));
+		                   started, err));
 	SA_TRY(prepare_out(out_dir, err));
 	doc = sa_results_new(opts->profile, started);
 	SA_ENSURE(doc != NULL, err, SA_E_NOMEM, "out of memory");
 	sa_results_set_target(doc, &target);
 	json_object_set_new(doc, "options",
-			    json_pack("{s:b, s:b, s:I}", "destructive", allowed,
-				      "strict", strict, "timeout_ms",
-				      (json_int_t)timeout_ms));
+	                    json_pack("{s:b, s:b, s:I}", "destructive", allowed,
+	                              "strict", strict, "timeout_ms",
+	                              (json_int_t)timeout_ms));
 	SA_TRY(sa_results_write(doc, out_dir, err));
 
 	for (size_t i = 0; i < n; i++) {
-		struct job job = {.opts = opts, .item = &plan[i],
-				  .target = &target,
-				  .destructive_allowed = allowed,
-				  .strict = strict};
+		struct job job = {.opts = opts,
+		                  .item = &plan[i],
+		                  .target = &target,
+		                  .destructive_allowed = allowed,
+		                  .strict = strict};
 		sa_outcome *o = sa_outcome_new(plan[i].c, plan[i].suite->name);
 		sa_child_status st;
 		char why[512];
@@ -338,21 +344,21 @@ int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
 
 		SA_ENSURE(o != NULL, err, SA_E_NOMEM, "out of memory");
 		snprintf(job.evidence_dir, sizeof(job.evidence_dir),
-			 "%s/evidence/%s", out_dir, plan[i].c->id);
+		         "%s/evidence/%s", out_dir, plan[i].c->id);
 		skip = gate(&job, why, sizeof(why));
 		if (skip != NULL) {
 			sa_outcome_preset(o, SA_VERDICT_SKIP, skip);
 			rec = sa_outcome_finish(o, NULL, timeout_ms,
-						opts->profile, today);
+			                        opts->profile, today);
 		} else {
 			rc = sa_child_run(case_child, &job, timeout_ms,
-					  outcome_event, o, &st, err);
+			                  outcome_event, o, &st, err);
 			if (rc < 0) {
 				sa_outcome_free(o);
 				goto out;
 			}
 			rec = sa_outcome_finish(o, &st, timeout_ms,
-						opts->profile, today);
+			                        opts->profile, today);
 		}
 		sa_outcome_free(o);
 		SA_ENSURE(rec != NULL, err, SA_E_NOMEM, "out of memory");
@@ -381,9 +387,9 @@ int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
 		       sa_results_count(doc, "waived"),
 		       sa_results_count(doc, "info"),
 		       json_integer_value(json_object_get(
-			       json_object_get(doc, "conformance"), "strict")),
+		           json_object_get(doc, "conformance"), "strict")),
 		       json_integer_value(json_object_get(
-			       json_object_get(doc, "conformance"), "lenient")),
+		           json_object_get(doc, "conformance"), "lenient")),
 		       out_dir);
 	}
 	if (sa_results_count(doc, "fail") > 0)

@@ -11,10 +11,11 @@
 
 /* Documented exit codes (README "Exit codes"; STYLE rule 16). */
 enum sa_exit {
-	SA_EXIT_OK = 0,      /* no case failed or errored */
-	SA_EXIT_HARNESS = 1, /* harness error, or some case could not be decided */
-	SA_EXIT_FAILED = 2,  /* at least one case failed */
-	SA_EXIT_USAGE = 64,  /* bad command line */
+	SA_EXIT_OK = 0, /* no case failed or errored */
+	SA_EXIT_HARNESS =
+	    1, /* harness error, or some case could not be decided */
+	SA_EXIT_FAILED = 2, /* at least one case failed */
+	SA_EXIT_USAGE = 64, /* bad command line */
 };
 
 #define SA_DEFAULT_TIMEOUT_S 60u
@@ -29,11 +30,14 @@ typedef struct sa_run_opts {
 	bool quiet;
 } sa_run_opts;
 
-#define SA_RUN_OPTS_INIT {NULL, NULL, NULL, false, 0, false, false}
+#define SA_RUN_OPTS_INIT                                                       \
+	{                                                                      \
+		NULL, NULL, NULL, false, 0, false, false                       \
+	}
 
 /** Run the selected cases; *exit_code gets an sa_exit value. Returns a
  * negative code only for harness errors (err says why, one line). */
 int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
-	   int *exit_code, sa_error *err);
+           int *exit_code, sa_error *err);
 
 #endif

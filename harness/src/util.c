@@ -21,44 +21,43 @@ int sa_mkdir_p(const char *path, sa_error *err)
 	int rc = SA_E_IO;
 
 	SA_ENSURE(len > 0 && len < sizeof(tmp), err, SA_E_RANGE,
-		  "directory path too long");
+	          "directory path too long");
 	memcpy(tmp, path, len + 1);
 	for (char *p = tmp + 1; *p != '\0'; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
 		SA_ENSURE(mkdir(tmp, 0755) == 0 || errno == EEXIST, err,
-			  SA_E_IO, "cannot create %s: %s", tmp,
-			  strerror(errno));
+		          SA_E_IO, "cannot create %s: %s", tmp,
+		          strerror(errno));
 		*p = '/';
 	}
 	SA_ENSURE(mkdir(tmp, 0755) == 0 || errno == EEXIST, err, SA_E_IO,
-		  "cannot create %s: %s", tmp, strerror(errno));
+	          "cannot create %s: %s", tmp, strerror(errno));
 	rc = SA_OK;
 out:
 	return rc;
 }
 
-int sa_write_file(const char *path, const void *data, size_t len,
-		  sa_error *err)
+int sa_write_file(const char *path, const void *data, size_t len, sa_error *err)
 {
 	int fd = -1, rc = SA_E_IO;
 	const unsigned char *p = data;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	SA_ENSURE(fd >= 0, err, SA_E_IO, "cannot write %s: %s", path,
-		  strerror(errno));
+	          strerror(errno));
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		SA_ENSURE(n > 0, err, SA_E_IO, "cannot write %s: %s", path,
-			  strerror(errno));
+		          strerror(errno));
 		p += n;
 		len -= (size_t)n;
 	}
 	SA_ENSURE(close(fd) == 0, err, SA_E_IO, "cannot write %s: %s", path,
-		  strerror(errno));
+	          strerror(errno));
 	fd = -1;
 	rc = SA_OK;
 out:
@@ -68,24 +67,23 @@ out:
 }
 
 int sa_write_file_atomic(const char *path, const void *data, size_t len,
-			 sa_error *err)
+                         sa_error *err)
 {
 	char tmp[PATH_MAX];
 	int rc = SA_E_IO;
 
-	SA_ENSURE(snprintf(tmp, sizeof(tmp), "%s.tmp", path) <
-			  (int)sizeof(tmp),
-		  err, SA_E_RANGE, "path too long: %s", path);
+	SA_ENSURE(snprintf(tmp, sizeof(tmp), "%s.tmp", path) < (int)sizeof(tmp),
+	          err, SA_E_RANGE, "path too long: %s", path);
 	SA_TRY(sa_write_file(tmp, data, len, err));
-	SA_ENSURE(rename(tmp, path) == 0, err, SA_E_IO,
-		  "cannot rename %s: %s", tmp, strerror(errno));
+	SA_ENSURE(rename(tmp, path) == 0, err, SA_E_IO, "cannot rename %s: %s",
+	          tmp, strerror(errno));
 	rc = SA_OK;
 out:
 	return rc;
 }
 
 int sa_read_file(char **out, size_t *len_out, const char *path, size_t max,
-		 sa_error *err)
+                 sa_error *err)
 {
 	FILE *f = NULL;
 	char *data = NULL;
@@ -95,12 +93,12 @@ int sa_read_file(char **out, size_t *len_out, const char *path, size_t max,
 	*out = NULL;
 	f = fopen(path, "rb");
 	SA_ENSURE(f != NULL, err, SA_E_IO, "%s: cannot open: %s", path,
-		  strerror(errno));
+	          strerror(errno));
 	for (;;) {
 		if (cap - len < 4096) {
 			char *n;
 			SA_ENSURE(cap <= max, err, SA_E_RANGE,
-				  "%s: larger than %zu bytes", path, max);
+			          "%s: larger than %zu bytes", path, max);
 			cap = cap ? cap * 2 : 8192;
 			n = realloc(data, cap + 1);
 			SA_ENSURE(n != NULL, err, SA_E_NOMEM, "out of memory");
@@ -113,7 +111,7 @@ int sa_read_file(char **out, size_t *len_out, const char *path, size_t max,
 	}
 	SA_ENSURE(!ferror(f), err, SA_E_IO, "%s: read error", path);
 	SA_ENSURE(len <= max, err, SA_E_RANGE, "%s: larger than %zu bytes",
-		  path, max);
+	          path, max);
 	data[len] = '\0';
 	*out = data;
 	data = NULL;
@@ -138,21 +136,21 @@ int sa_sha256_file(char out[65], const char *path, sa_error *err)
 	out[0] = '\0';
 	f = fopen(path, "rb");
 	SA_ENSURE(f != NULL, err, SA_E_IO, "%s: cannot open: %s", path,
-		  strerror(errno));
+	          strerror(errno));
 	md = EVP_MD_CTX_new();
 	SA_ENSURE(md != NULL, err, SA_E_NOMEM, "out of memory");
 	SA_TRY_OSSL(EVP_DigestInit_ex(md, EVP_sha256(), NULL), err,
-		    "SHA-256 init");
+	            "SHA-256 init");
 	for (;;) {
 		size_t n = fread(buf, 1, sizeof(buf), f);
 		if (n == 0)
 			break;
 		SA_TRY_OSSL(EVP_DigestUpdate(md, buf, n), err,
-			    "SHA-256 update");
+		            "SHA-256 update");
 	}
 	SA_ENSURE(!ferror(f), err, SA_E_IO, "%s: read error", path);
 	SA_TRY_OSSL(EVP_DigestFinal_ex(md, digest, &dlen), err,
-		    "SHA-256 final");
+	            "SHA-256 final");
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", digest[i]);
 	rc = SA_OK;

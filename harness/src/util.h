@@ -15,13 +15,13 @@
 int sa_mkdir_p(const char *path, sa_error *err);
 /** Write a whole file (0644), replacing it. */
 int sa_write_file(const char *path, const void *data, size_t len,
-		  sa_error *err);
+                  sa_error *err);
 /** Write via path.tmp + rename, so a reader never sees half a file. */
 int sa_write_file_atomic(const char *path, const void *data, size_t len,
-			 sa_error *err);
+                         sa_error *err);
 /** Read a whole file (at most max bytes) into *out (NUL-terminated, free()). */
 int sa_read_file(char **out, size_t *len, const char *path, size_t max,
-		 sa_error *err);
+                 sa_error *err);
 /** SHA-256 of a file as 64 lowercase hex chars + NUL. */
 int sa_sha256_file(char out[65], const char *path, sa_error *err);
 /** "2026-11-23T10:00:31Z" for t. */
@@ -30,7 +30,8 @@ void sa_utc_iso(char out[32], time_t t);
 void sa_utc_compact(char out[32], time_t t);
 /** Monotonic milliseconds. */
 uint64_t sa_now_ms(void);
-/** json string that replaces invalid UTF-8 bytes by '?' (never NULL unless OOM). */
+/** json string that replaces invalid UTF-8 bytes by '?' (never NULL unless
+ * OOM). */
 json_t *sa_json_string_lossy(const char *s);
 /** Split "a,b,c" into a NULL-terminated array of strings (one allocation each);
  * free with sa_strv_free. */

@@ -3,9 +3,9 @@
 #include "sigaudit/case.h"
 
 static const char *const names[SA_VERDICT_COUNT_] = {
-	[SA_VERDICT_PASS] = "pass",   [SA_VERDICT_INFO] = "info",
-	[SA_VERDICT_SKIP] = "skip",   [SA_VERDICT_ERROR] = "error",
-	[SA_VERDICT_FAIL] = "fail",   [SA_VERDICT_WAIVED] = "waived",
+    [SA_VERDICT_PASS] = "pass", [SA_VERDICT_INFO] = "info",
+    [SA_VERDICT_SKIP] = "skip", [SA_VERDICT_ERROR] = "error",
+    [SA_VERDICT_FAIL] = "fail", [SA_VERDICT_WAIVED] = "waived",
 };
 
 const char *sa_verdict_str(sa_verdict v)

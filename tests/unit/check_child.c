@@ -74,12 +74,12 @@ static const struct {
 	int code;
 	unsigned bad;
 } table[] = {
-	{body_ok, SA_CHILD_EXITED, 0, 0},
-	{body_segv, SA_CHILD_SIGNALED, SIGSEGV, 0},
-	{body_abort, SA_CHILD_SIGNALED, SIGABRT, 0},
-	{body_hang, SA_CHILD_TIMEOUT, 0, 0},
-	{body_exit, SA_CHILD_EXITED, 7, 0},
-	{body_garbage, SA_CHILD_EXITED, 0, 2},
+    {body_ok, SA_CHILD_EXITED, 0, 0},
+    {body_segv, SA_CHILD_SIGNALED, SIGSEGV, 0},
+    {body_abort, SA_CHILD_SIGNALED, SIGABRT, 0},
+    {body_hang, SA_CHILD_TIMEOUT, 0, 0},
+    {body_exit, SA_CHILD_EXITED, 7, 0},
+    {body_garbage, SA_CHILD_EXITED, 0, 2},
 };
 
 START_TEST(test_child_table)
@@ -88,9 +88,9 @@ START_TEST(test_child_table)
 	sa_error err = SA_ERROR_INIT;
 
 	seen = 0;
-	ck_assert_int_eq(sa_child_run(table[_i].fn, NULL, 300, count, NULL,
-				      &st, &err),
-			 SA_OK);
+	ck_assert_int_eq(
+	    sa_child_run(table[_i].fn, NULL, 300, count, NULL, &st, &err),
+	    SA_OK);
 	if (table[_i].how == SA_CHILD_SIGNALED && st.how == SA_CHILD_EXITED) {
 		/* Under ASan the sanitizer's own SIGSEGV handler reports and
 		 * exits non-zero instead of dying of the signal. */
@@ -113,7 +113,7 @@ static Suite *child_suite(void)
 	TCase *tc = tcase_create("processes");
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_child_table, 0,
-			    (int)(sizeof(table) / sizeof(table[0])));
+	                    (int)(sizeof(table) / sizeof(table[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -42,7 +42,7 @@ static int ossl_fn(int ok, sa_error *err)
 
 	/* A real OpenSSL failure queues an error: an unknown digest. */
 	SA_TRY_OSSL(ok ? 1 : (EVP_get_digestbyname("no-such-digest") != NULL),
-		    err, "digest lookup");
+	            err, "digest lookup");
 	rc = SA_OK;
 out:
 	cleanups++;
@@ -96,10 +96,10 @@ END_TEST
 static const struct {
 	int inner, rc, after;
 } try_table[] = {
-	{SA_OK, SA_OK, 1},
-	{5, SA_OK, 1}, /* positive values are not failures */
-	{SA_E_NOMEM, SA_E_NOMEM, 0},
-	{SA_E_IO, SA_E_IO, 0},
+    {SA_OK, SA_OK, 1},
+    {5, SA_OK, 1}, /* positive values are not failures */
+    {SA_E_NOMEM, SA_E_NOMEM, 0},
+    {SA_E_IO, SA_E_IO, 0},
 };
 
 START_TEST(test_try_table)
@@ -159,7 +159,7 @@ static Suite *guard_suite(void)
 	tcase_add_test(tc, test_ensure_fail);
 	tcase_add_test(tc, test_ensure_null_err);
 	tcase_add_loop_test(tc, test_try_table, 0,
-			    (int)(sizeof(try_table) / sizeof(try_table[0])));
+	                    (int)(sizeof(try_table) / sizeof(try_table[0])));
 	tcase_add_test(tc, test_try_ossl);
 	tcase_add_test(tc, test_try_ckr);
 	tcase_add_test(tc, test_error_one_line);

@@ -13,10 +13,10 @@
 static sa_outcome *o;
 static struct sa_case_ctx ctx;
 static const sa_case test_case = {
-	.id = "T-01",
-	.title = "test case",
-	.refs = SA_REFS("RFC 0000 §1", "PKCS#11 B2.40 §5.4.1"),
-	.impact = 3,
+    .id = "T-01",
+    .title = "test case",
+    .refs = SA_REFS("RFC 0000 §1", "PKCS#11 B2.40 §5.4.1"),
+    .impact = 3,
 };
 
 static void to_outcome(void *user, json_t *ev)
@@ -77,7 +77,7 @@ START_TEST(test_failed_check_fails)
 	rec = finish(&ended_ok, NULL);
 	ck_assert_str_eq(field(rec, "verdict"), "fail");
 	ck_assert_str_eq(field(rec, "reason"),
-			 "2 of 3 checks failed; first: b");
+	                 "2 of 3 checks failed; first: b");
 	ck_assert_str_eq(field(rec, "expected"), "CKR_OK");
 	ck_assert_str_eq(field(rec, "observed"), "CKR_GENERAL_ERROR");
 	ck_assert_str_eq(field(rec, "conformance"), "none");
@@ -137,7 +137,7 @@ END_TEST
 START_TEST(test_case_cannot_waive_itself)
 {
 	json_t *rec, *ev = json_pack("{s:s, s:s, s:s}", "t", "verdict", "v",
-				     "waived", "reason", "trust me");
+	                             "waived", "reason", "trust me");
 	sa_outcome_event(o, ev);
 	json_decref(ev);
 	sa_casectx_end(&ctx);
@@ -152,15 +152,15 @@ START_TEST(test_lenient_and_strict)
 	json_t *rec;
 	/* CKR_KEY_HANDLE_INVALID where CKR_OBJECT_HANDLE_INVALID is strict. */
 	ck_assert(sa_p11_check_rv(&ctx, "lenient", CKR_KEY_HANDLE_INVALID,
-				  CKR_OBJECT_HANDLE_INVALID,
-				  SA_LENIENT(CKR_KEY_HANDLE_INVALID)));
+	                          CKR_OBJECT_HANDLE_INVALID,
+	                          SA_LENIENT(CKR_KEY_HANDLE_INVALID)));
 	sa_casectx_end(&ctx);
 	rec = finish(&ended_ok, NULL);
 	ck_assert_str_eq(field(rec, "verdict"), "pass");
 	ck_assert_str_eq(field(rec, "conformance"), "lenient");
 	ck_assert_str_eq(field(rec, "expected"),
-			 "CKR_OBJECT_HANDLE_INVALID (also permitted: "
-			 "CKR_KEY_HANDLE_INVALID)");
+	                 "CKR_OBJECT_HANDLE_INVALID (also permitted: "
+	                 "CKR_KEY_HANDLE_INVALID)");
 	json_decref(rec);
 
 	/* The same observation under --strict fails. */
@@ -168,8 +168,8 @@ START_TEST(test_lenient_and_strict)
 	setup();
 	ctx.strict = true;
 	ck_assert(!sa_p11_check_rv(&ctx, "strict", CKR_KEY_HANDLE_INVALID,
-				   CKR_OBJECT_HANDLE_INVALID,
-				   SA_LENIENT(CKR_KEY_HANDLE_INVALID)));
+	                           CKR_OBJECT_HANDLE_INVALID,
+	                           SA_LENIENT(CKR_KEY_HANDLE_INVALID)));
 	sa_casectx_end(&ctx);
 	rec = finish(&ended_ok, NULL);
 	ck_assert_str_eq(field(rec, "verdict"), "fail");
@@ -181,7 +181,7 @@ START_TEST(test_wrong_rv_fails)
 {
 	json_t *rec;
 	ck_assert(!sa_p11_check_rv(&ctx, "C_Login twice", CKR_OK,
-				   CKR_USER_ALREADY_LOGGED_IN, SA_STRICT_ONLY));
+	                           CKR_USER_ALREADY_LOGGED_IN, SA_STRICT_ONLY));
 	sa_casectx_end(&ctx);
 	rec = finish(&ended_ok, NULL);
 	ck_assert_str_eq(field(rec, "verdict"), "fail");
@@ -235,10 +235,10 @@ START_TEST(test_timeout_and_exit_are_errors)
 END_TEST
 
 static const char waiver_profile[] =
-	"[waiver T-01]\n"
-	"reason = vendor firmware 4.2 returns CKR_GENERAL_ERROR here\n"
-	"approver = Lead auditor\n"
-	"expires = %s\n";
+    "[waiver T-01]\n"
+    "reason = vendor firmware 4.2 returns CKR_GENERAL_ERROR here\n"
+    "approver = Lead auditor\n"
+    "expires = %s\n";
 
 static sa_profile *profile_with_expiry(const char *expires)
 {
@@ -246,9 +246,9 @@ static sa_profile *profile_with_expiry(const char *expires)
 	sa_profile *p = NULL;
 	sa_error err = SA_ERROR_INIT;
 	snprintf(text, sizeof(text), waiver_profile, expires);
-	ck_assert_int_eq(sa_profile_load_mem(&p, "waiver.ini", text,
-					     strlen(text), &err),
-			 SA_OK);
+	ck_assert_int_eq(
+	    sa_profile_load_mem(&p, "waiver.ini", text, strlen(text), &err),
+	    SA_OK);
 	return p;
 }
 
@@ -262,8 +262,8 @@ START_TEST(test_waiver_applies_to_fail)
 	ck_assert_str_eq(field(rec, "verdict"), "waived");
 	ck_assert_ptr_nonnull(strstr(field(rec, "reason"), "vendor firmware"));
 	ck_assert_str_eq(json_string_value(json_object_get(
-				 json_object_get(rec, "waiver"), "approver")),
-			 "Lead auditor");
+	                     json_object_get(rec, "waiver"), "approver")),
+	                 "Lead auditor");
 	json_decref(rec);
 	sa_profile_free(p);
 }
@@ -278,8 +278,8 @@ START_TEST(test_expired_waiver_not_applied)
 	rec = finish(&ended_ok, p);
 	ck_assert_str_eq(field(rec, "verdict"), "fail");
 	ck_assert_ptr_nonnull(strstr(
-		json_string_value(json_array_get(json_object_get(rec, "notes"), 0)),
-		"expired"));
+	    json_string_value(json_array_get(json_object_get(rec, "notes"), 0)),
+	    "expired"));
 	json_decref(rec);
 	sa_profile_free(p);
 }
@@ -299,11 +299,11 @@ END_TEST
 START_TEST(test_worst_order)
 {
 	ck_assert_int_eq(sa_verdict_worst(SA_VERDICT_PASS, SA_VERDICT_SKIP),
-			 SA_VERDICT_SKIP);
+	                 SA_VERDICT_SKIP);
 	ck_assert_int_eq(sa_verdict_worst(SA_VERDICT_FAIL, SA_VERDICT_ERROR),
-			 SA_VERDICT_FAIL);
+	                 SA_VERDICT_FAIL);
 	ck_assert_int_eq(sa_verdict_worst(SA_VERDICT_INFO, SA_VERDICT_SKIP),
-			 SA_VERDICT_SKIP);
+	                 SA_VERDICT_SKIP);
 	ck_assert_int_eq(sa_verdict_parse("waived"), SA_VERDICT_WAIVED);
 	ck_assert_int_eq(sa_verdict_parse("passed"), -1);
 	ck_assert_str_eq(sa_verdict_str(SA_VERDICT_INFO), "info");

@@ -11,14 +11,13 @@
 #include "util.h"
 
 static json_t *rec(const char *id, const char *verdict, const char *conf,
-		   const char *reason)
+                   const char *reason)
 {
-	json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:i, s:[{s:s, s:s, s:s, s:b}]}",
-			      "id", id, "suite", "pkcs11", "title",
-			      "title <&> \"q\"", "verdict", verdict,
-			      "duration_ms", 12, "checks", "what", "w<1>",
-			      "expected", "CKR_OK", "observed",
-			      "CKR_GENERAL_ERROR", "ok", 0);
+	json_t *r = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:i, s:[{s:s, s:s, s:s, s:b}]}", "id", id,
+	    "suite", "pkcs11", "title", "title <&> \"q\"", "verdict", verdict,
+	    "duration_ms", 12, "checks", "what", "w<1>", "expected", "CKR_OK",
+	    "observed", "CKR_GENERAL_ERROR", "ok", 0);
 	if (conf)
 		json_object_set_new(r, "conformance", json_string(conf));
 	if (reason)
@@ -51,17 +50,17 @@ START_TEST(test_summary)
 	ck_assert_int_eq(sa_results_count(doc, "waived"), 1);
 	ck_assert_int_eq(sa_results_count(doc, "info"), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(
-				 json_object_get(doc, "conformance"), "strict")),
-			 1);
+	                     json_object_get(doc, "conformance"), "strict")),
+	                 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(
-				 json_object_get(doc, "conformance"), "lenient")),
-			 1);
+	                     json_object_get(doc, "conformance"), "lenient")),
+	                 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "schema")),
-			 "sigaudit-results/1");
+	                 "sigaudit-results/1");
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "started")),
-			 "2026-11-23T12:00:00Z");
+	                 "2026-11-23T12:00:00Z");
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "finished")),
-			 "2026-11-23T12:00:31Z");
+	                 "2026-11-23T12:00:31Z");
 	json_decref(doc);
 }
 END_TEST
@@ -83,11 +82,12 @@ START_TEST(test_roundtrip_and_junit)
 	ck_assert_int_eq(sa_junit_write(back, path, &err), SA_OK);
 	ck_assert_int_eq(sa_read_file(&xml, &len, path, 1 << 20, &err), SA_OK);
 	ck_assert_ptr_nonnull(strstr(xml, "tests=\"7\" failures=\"1\" "
-					  "errors=\"1\" skipped=\"2\""));
+	                                  "errors=\"1\" skipped=\"2\""));
 	ck_assert_ptr_nonnull(strstr(xml, "<failure type=\"fail\" "
-					  "message=\"bad &amp; worse\">"));
+	                                  "message=\"bad &amp; worse\">"));
 	ck_assert_ptr_nonnull(strstr(xml, "<error type=\"error\""));
-	ck_assert_ptr_nonnull(strstr(xml, "<skipped message=\"waived: known\"/>"));
+	ck_assert_ptr_nonnull(
+	    strstr(xml, "<skipped message=\"waived: known\"/>"));
 	ck_assert_ptr_nonnull(strstr(xml, "<skipped message=\"no mech\"/>"));
 	ck_assert_ptr_nonnull(strstr(xml, "title &lt;&amp;&gt; &quot;q&quot;"));
 	ck_assert_ptr_nonnull(strstr(xml, "check: w&lt;1&gt;"));
@@ -108,19 +108,19 @@ START_TEST(test_load_rejects_other_schema)
 	sa_error err = SA_ERROR_INIT;
 	json_t *back = NULL;
 	static const char *bad[] = {
-		"{\"schema\":\"sigaudit-results/2\",\"cases\":[],\"summary\":{}}",
-		"{\"cases\":[]}",
-		"not json",
-		"{\"schema\":\"sigaudit-results/1\",\"cases\":{},\"summary\":{}}",
+	    "{\"schema\":\"sigaudit-results/2\",\"cases\":[],\"summary\":{}}",
+	    "{\"cases\":[]}",
+	    "not json",
+	    "{\"schema\":\"sigaudit-results/1\",\"cases\":{},\"summary\":{}}",
 	};
 
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	snprintf(path, sizeof(path), "%s/results.json", tmpl);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_int_eq(sa_write_file(path, bad[i], strlen(bad[i]),
-					       &err),
-				 SA_OK);
-		ck_assert_int_eq(sa_results_load(&back, tmpl, &err), SA_E_PARSE);
+		ck_assert_int_eq(
+		    sa_write_file(path, bad[i], strlen(bad[i]), &err), SA_OK);
+		ck_assert_int_eq(sa_results_load(&back, tmpl, &err),
+		                 SA_E_PARSE);
 		ck_assert_ptr_null(back);
 		ck_assert_ptr_nonnull(strstr(err.msg, "results.json"));
 	}
