@@ -1,0 +1,328 @@
+/* sa_faultmod: internal declarations shared by the module's files.
+ *
+ * The module is a PKCS#11 v2.40 shim: every entry of its function list
+ * forwards to the module named by SA_FAULT_TARGET and may break one rule on
+ * the way back, as selected by SA_FAULT (README.md). It exists so that every
+ * sigaudit check can be shown to FAIL (STYLE rule 21). */
+#ifndef SA_FAULTMOD_H
+#define SA_FAULTMOD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <p11-kit/pkcs11.h>
+
+/* All 68 functions of the v2.40 CK_FUNCTION_LIST, in list order (B2.40 §5.3),
+ * as X(name, call, params, args):
+ *   call   REAL: the wrapper calls the target directly;
+ *          HOOK: the wrapper calls sa_fm_hook_<name>() (hooks.c, logout.c),
+ *          which has the same signature, calls the target itself and
+ *          applies the named faults that concern this function.
+ *   params the parameter list, args the same names as an argument list.
+ * The generic parts of every wrapper (crash/abort/hang/noop before the call,
+ * rv rewriting after it) are generated from this table in faultmod.c. */
+/* clang-format off */
+#define SA_FM_FUNCTIONS(X)                                                    \
+	X(C_Initialize, HOOK, (CK_VOID_PTR init_args), (init_args))           \
+	X(C_Finalize, HOOK, (CK_VOID_PTR reserved), (reserved))               \
+	X(C_GetInfo, HOOK, (CK_INFO_PTR info), (info))                        \
+	X(C_GetFunctionList, HOOK, (CK_FUNCTION_LIST_PTR_PTR list), (list))   \
+	X(C_GetSlotList, HOOK,                                                \
+	  (CK_BBOOL present, CK_SLOT_ID_PTR slots, CK_ULONG_PTR count),      \
+	  (present, slots, count))                                            \
+	X(C_GetSlotInfo, HOOK, (CK_SLOT_ID slot, CK_SLOT_INFO_PTR info),      \
+	  (slot, info))                                                       \
+	X(C_GetTokenInfo, HOOK, (CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info),    \
+	  (slot, info))                                                       \
+	X(C_GetMechanismList, HOOK,                                           \
+	  (CK_SLOT_ID slot, CK_MECHANISM_TYPE_PTR mechs, CK_ULONG_PTR count), \
+	  (slot, mechs, count))                                               \
+	X(C_GetMechanismInfo, HOOK,                                           \
+	  (CK_SLOT_ID slot, CK_MECHANISM_TYPE type,                           \
+	   CK_MECHANISM_INFO_PTR info),                                       \
+	  (slot, type, info))                                                 \
+	X(C_InitToken, REAL,                                                  \
+	  (CK_SLOT_ID slot, CK_UTF8CHAR_PTR pin, CK_ULONG pin_len,            \
+	   CK_UTF8CHAR_PTR label),                                            \
+	  (slot, pin, pin_len, label))                                        \
+	X(C_InitPIN, REAL,                                                    \
+	  (CK_SESSION_HANDLE s, CK_UTF8CHAR_PTR pin, CK_ULONG pin_len),       \
+	  (s, pin, pin_len))                                                  \
+	X(C_SetPIN, REAL,                                                     \
+	  (CK_SESSION_HANDLE s, CK_UTF8CHAR_PTR old_pin, CK_ULONG old_len,    \
+	   CK_UTF8CHAR_PTR new_pin, CK_ULONG new_len),                        \
+	  (s, old_pin, old_len, new_pin, new_len))                            \
+	X(C_OpenSession, REAL,                                                \
+	  (CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app,                  \
+	   CK_NOTIFY notify, CK_SESSION_HANDLE_PTR s),                        \
+	  (slot, flags, app, notify, s))                                      \
+	X(C_CloseSession, REAL, (CK_SESSION_HANDLE s), (s))                   \
+	X(C_CloseAllSessions, REAL, (CK_SLOT_ID slot), (slot))                \
+	X(C_GetSessionInfo, HOOK,                                             \
+	  (CK_SESSION_HANDLE s, CK_SESSION_INFO_PTR info), (s, info))         \
+	X(C_GetOperationState, REAL,                                          \
+	  (CK_SESSION_HANDLE s, CK_BYTE_PTR state, CK_ULONG_PTR state_len),   \
+	  (s, state, state_len))                                              \
+	X(C_SetOperationState, REAL,                                          \
+	  (CK_SESSION_HANDLE s, CK_BYTE_PTR state, CK_ULONG state_len,        \
+	   CK_OBJECT_HANDLE enc_key, CK_OBJECT_HANDLE auth_key),              \
+	  (s, state, state_len, enc_key, auth_key))                           \
+	X(C_Login, HOOK,                                                      \
+	  (CK_SESSION_HANDLE s, CK_USER_TYPE who, CK_UTF8CHAR_PTR pin,        \
+	   CK_ULONG pin_len),                                                 \
+	  (s, who, pin, pin_len))                                             \
+	X(C_Logout, HOOK, (CK_SESSION_HANDLE s), (s))                         \
+	X(C_CreateObject, HOOK,                                               \
+	  (CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n,            \
+	   CK_OBJECT_HANDLE_PTR obj),                                         \
+	  (s, tmpl, n, obj))                                                  \
+	X(C_CopyObject, REAL,                                                 \
+	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR tmpl,  \
+	   CK_ULONG n, CK_OBJECT_HANDLE_PTR new_obj),                         \
+	  (s, obj, tmpl, n, new_obj))                                         \
+	X(C_DestroyObject, HOOK, (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj), \
+	  (s, obj))                                                           \
+	X(C_GetObjectSize, REAL,                                              \
+	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, CK_ULONG_PTR size),     \
+	  (s, obj, size))                                                     \
+	X(C_GetAttributeValue, HOOK,                                          \
+	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR tmpl,  \
+	   CK_ULONG n),                                                       \
+	  (s, obj, tmpl, n))                                                  \
+	X(C_SetAttributeValue, REAL,                                          \
+	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR tmpl,  \
+	   CK_ULONG n),                                                       \
+	  (s, obj, tmpl, n))                                                  \
+	X(C_FindObjectsInit, HOOK,                                            \
+	  (CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n),           \
+	  (s, tmpl, n))                                                       \
+	X(C_FindObjects, HOOK,                                                \
+	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE_PTR objs, CK_ULONG max,      \
+	   CK_ULONG_PTR count),                                               \
+	  (s, objs, max, count))                                              \
+	X(C_FindObjectsFinal, HOOK, (CK_SESSION_HANDLE s), (s))               \
+	SA_FM_CIPHER_(X, Encrypt)               \
+	SA_FM_CIPHER_(X, Decrypt)               \
+	X(C_DigestInit, REAL, (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech),   \
+	  (s, mech))                                                          \
+	SA_FM_INOUT_(X, C_Digest)                                             \
+	SA_FM_IN_(X, C_DigestUpdate)                                          \
+	X(C_DigestKey, REAL, (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key),     \
+	  (s, key))                                                           \
+	SA_FM_OUT_(X, C_DigestFinal)                                          \
+	SA_FM_INIT_(X, C_SignInit)                                            \
+	SA_FM_INOUT_(X, C_Sign)                                               \
+	SA_FM_IN_(X, C_SignUpdate)                                            \
+	SA_FM_OUT_(X, C_SignFinal)                                            \
+	SA_FM_INIT_(X, C_SignRecoverInit)                                     \
+	SA_FM_INOUT_(X, C_SignRecover)                                        \
+	SA_FM_INIT_(X, C_VerifyInit)                                          \
+	SA_FM_ININ_(X, C_Verify)                                              \
+	SA_FM_IN_(X, C_VerifyUpdate)                                          \
+	X(C_VerifyFinal, REAL,                                                \
+	  (CK_SESSION_HANDLE s, CK_BYTE_PTR sig, CK_ULONG sig_len),           \
+	  (s, sig, sig_len))                                                  \
+	SA_FM_INIT_(X, C_VerifyRecoverInit)                                   \
+	SA_FM_INOUT_(X, C_VerifyRecover)                                      \
+	SA_FM_INOUT_(X, C_DigestEncryptUpdate)                                \
+	SA_FM_INOUT_(X, C_DecryptDigestUpdate)                                \
+	SA_FM_INOUT_(X, C_SignEncryptUpdate)                                  \
+	SA_FM_INOUT_(X, C_DecryptVerifyUpdate)                                \
+	X(C_GenerateKey, HOOK,                                                \
+	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech, CK_ATTRIBUTE_PTR tmpl, \
+	   CK_ULONG n, CK_OBJECT_HANDLE_PTR key),                             \
+	  (s, mech, tmpl, n, key))                                            \
+	X(C_GenerateKeyPair, HOOK,                                            \
+	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,                        \
+	   CK_ATTRIBUTE_PTR pub_tmpl, CK_ULONG pub_n,                         \
+	   CK_ATTRIBUTE_PTR priv_tmpl, CK_ULONG priv_n,                       \
+	   CK_OBJECT_HANDLE_PTR pub, CK_OBJECT_HANDLE_PTR priv),              \
+	  (s, mech, pub_tmpl, pub_n, priv_tmpl, priv_n, pub, priv))           \
+	X(C_WrapKey, REAL,                                                    \
+	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,                        \
+	   CK_OBJECT_HANDLE wrapping_key, CK_OBJECT_HANDLE key,               \
+	   CK_BYTE_PTR out, CK_ULONG_PTR out_len),                            \
+	  (s, mech, wrapping_key, key, out, out_len))                         \
+	X(C_UnwrapKey, REAL,                                                  \
+	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,                        \
+	   CK_OBJECT_HANDLE unwrapping_key, CK_BYTE_PTR in, CK_ULONG in_len,  \
+	   CK_ATTRIBUTE_PTR tmpl, CK_ULONG n, CK_OBJECT_HANDLE_PTR key),      \
+	  (s, mech, unwrapping_key, in, in_len, tmpl, n, key))                \
+	X(C_DeriveKey, REAL,                                                  \
+	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,                        \
+	   CK_OBJECT_HANDLE base_key, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n,      \
+	   CK_OBJECT_HANDLE_PTR key),                                         \
+	  (s, mech, base_key, tmpl, n, key))                                  \
+	SA_FM_IN_(X, C_SeedRandom)                                            \
+	SA_FM_IN_(X, C_GenerateRandom)                                        \
+	X(C_GetFunctionStatus, REAL, (CK_SESSION_HANDLE s), (s))              \
+	X(C_CancelFunction, REAL, (CK_SESSION_HANDLE s), (s))                 \
+	X(C_WaitForSlotEvent, REAL,                                           \
+	  (CK_FLAGS flags, CK_SLOT_ID_PTR slot, CK_VOID_PTR reserved),        \
+	  (flags, slot, reserved))
+
+/* The signature shapes shared by many functions. */
+/* C_xxxInit(session, mechanism, key) */
+#define SA_FM_INIT_(X, name)                                                  \
+	X(name, REAL,                                                         \
+	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key), \
+	  (s, mech, key))
+/* (session, in, in_len): C_xxxUpdate without output, C_SeedRandom; and
+ * C_GenerateRandom, whose "in" buffer is really its output. */
+#define SA_FM_IN_(X, name)                                                    \
+	X(name, REAL, (CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len), \
+	  (s, in, in_len))
+/* (session, in, in_len, out, out_len): the single-part and dual functions */
+#define SA_FM_INOUT_(X, name)                                                 \
+	X(name, REAL,                                                         \
+	  (CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len,              \
+	   CK_BYTE_PTR out, CK_ULONG_PTR out_len),                            \
+	  (s, in, in_len, out, out_len))
+/* (session, in, in_len, sig, sig_len): C_Verify */
+#define SA_FM_ININ_(X, name)                                                  \
+	X(name, REAL,                                                         \
+	  (CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len,              \
+	   CK_BYTE_PTR sig, CK_ULONG sig_len),                                \
+	  (s, in, in_len, sig, sig_len))
+/* (session, out, out_len): C_xxxFinal with output */
+#define SA_FM_OUT_(X, name)                                                   \
+	X(name, REAL,                                                         \
+	  (CK_SESSION_HANDLE s, CK_BYTE_PTR out, CK_ULONG_PTR out_len),       \
+	  (s, out, out_len))
+/* C_<op>Init, C_<op>, C_<op>Update, C_<op>Final of Encrypt and Decrypt */
+#define SA_FM_CIPHER_(X, op)                                                  \
+	SA_FM_INIT_(X, C_##op##Init)                                          \
+	SA_FM_INOUT_(X, C_##op)                                               \
+	SA_FM_INOUT_(X, C_##op##Update)                                       \
+	SA_FM_OUT_(X, C_##op##Final)
+/* clang-format on */
+
+/* One id per function, in table order. */
+/* clang-format off */
+enum sa_fm_func {
+#define SA_FM_X_(name, call, params, args) SA_FM_##name,
+	SA_FM_FUNCTIONS(SA_FM_X_)
+#undef SA_FM_X_
+	SA_FM_FUNC_COUNT
+};
+/* clang-format on */
+
+/* The named (semantic) faults: X(ID, "name", "what it does; the rule it
+ * breaks"). The text is what SA_FAULT=help prints. */
+/* clang-format off */
+#define SA_FM_NAMED_FAULTS(X)                                                 \
+	X(INFO_NUL_PADDING, "info-nul-padding",                               \
+	  "C_GetInfo: manufacturerID, libraryDescription padded with NUL "    \
+	  "(B2.40 §3.1 blank padding)")                                       \
+	X(INFO_FLAGS, "info-flags",                                           \
+	  "C_GetInfo: flags = 0x1 (B2.40 §3.1: must be 0)")                   \
+	X(INFO_VERSION_MISMATCH, "info-version-mismatch",                     \
+	  "C_GetInfo: cryptokiVersion 2.20, function list says 2.40 "         \
+	  "(B2.40 §3.1, §5.4.3)")                                             \
+	X(SLOT_NUL_PADDING, "slot-nul-padding",                               \
+	  "C_GetSlotInfo: slotDescription padded with NUL (B2.40 §3.2)")      \
+	X(SLOT_BAD_FLAGS, "slot-bad-flags",                                   \
+	  "C_GetSlotInfo: undefined flag bit 0x100 set (B2.40 §3.2)")         \
+	X(TOKEN_NUL_PADDING, "token-nul-padding",                             \
+	  "C_GetTokenInfo: label, manufacturerID, model, serialNumber "       \
+	  "padded with NUL (B2.40 §3.2)")                                     \
+	X(TOKEN_BAD_FLAGS, "token-bad-flags",                                 \
+	  "C_GetTokenInfo: undefined flag bit 0x10 set (B2.40 §3.2)")         \
+	X(TOKEN_PIN_LEN_INVERTED, "token-pin-len-inverted",                   \
+	  "C_GetTokenInfo: ulMinPinLen > ulMaxPinLen (B2.40 §3.2)")           \
+	X(TOKEN_BAD_UTCTIME, "token-bad-utctime",                             \
+	  "C_GetTokenInfo: CKF_CLOCK_ON_TOKEN, utcTime \"2026-13-45......\" " \
+	  "(B2.40 §3.2: YYYYMMDDhhmmss00)")                                   \
+	X(TOKEN_SESSION_COUNT_INCONSISTENT,                                   \
+	  "token-session-count-inconsistent",                                 \
+	  "C_GetTokenInfo: ulMaxSessionCount 1, ulSessionCount 5 "            \
+	  "(B2.40 §3.2)")                                                     \
+	X(SLOTLIST_NO_COUNT_UPDATE, "slotlist-no-count-update",               \
+	  "C_GetSlotList: CKR_BUFFER_TOO_SMALL leaves *pulCount unchanged "   \
+	  "(B2.40 §5.2, §5.5.1)")                                             \
+	X(SLOTLIST_OVERFLOW_OK, "slotlist-overflow-ok",                       \
+	  "C_GetSlotList: too-small buffer gives CKR_OK, truncated list "     \
+	  "(B2.40 §5.2, §5.5.1)")                                             \
+	X(MECH_MINMAX_INVERTED, "mech-minmax-inverted",                       \
+	  "C_GetMechanismInfo: ulMinKeySize > ulMaxKeySize when max > 0 "     \
+	  "(B2.40 §3.5)")                                                     \
+	X(MECH_LIST_PHANTOM, "mech-list-phantom",                             \
+	  "C_GetMechanismList lists 0x80001234, C_GetMechanismInfo refuses "  \
+	  "it (B2.40 §5.5.5-5.5.6)")                                          \
+	X(SESSION_STATE_PUBLIC, "session-state-public",                       \
+	  "C_GetSessionInfo: state always RO/RW_PUBLIC, even logged in "      \
+	  "(UG v2.40 §2.6; B2.40 §5.6.4)")                                    \
+	X(SESSION_STATE_RW_AS_RO, "session-state-rw-as-ro",                   \
+	  "C_GetSessionInfo: RW sessions reported RO, state and flags "       \
+	  "(B2.40 §5.6.4)")                                                   \
+	X(PIN_FLAGS_STUCK, "pin-flags-stuck",                                 \
+	  "C_GetTokenInfo: CKF_USER_PIN_COUNT_LOW always set "                \
+	  "(B2.40 §3.2, §5.6.7)")                                             \
+	X(LOGOUT_KEEPS_OBJECTS, "logout-keeps-objects",                       \
+	  "after C_Logout, private objects stay readable and findable "       \
+	  "(B2.40 §5.6.8)")
+/* clang-format on */
+
+/* clang-format off */
+enum sa_fm_named {
+#define SA_FM_X_(id, name, text) SA_FM_NAMED_##id,
+	SA_FM_NAMED_FAULTS(SA_FM_X_)
+#undef SA_FM_X_
+	SA_FM_NAMED_COUNT
+};
+/* clang-format on */
+
+/* What SA_FAULT asks for a function before it is forwarded. */
+enum {
+	SA_FM_ACT_CRASH = 1u << 0,
+	SA_FM_ACT_ABORT = 1u << 1,
+	SA_FM_ACT_HANG = 1u << 2,
+	SA_FM_ACT_NOOP = 1u << 3,
+};
+
+#define SA_FM_MAX_RV_RULES 32
+
+struct sa_fm_rv_rule {
+	enum sa_fm_func func;
+	bool any; /* FROM was "*" */
+	CK_RV from;
+	CK_RV to;
+};
+
+/* The parsed SA_FAULT; written once (spec.c), then only read. */
+struct sa_fm_spec {
+	unsigned action[SA_FM_FUNC_COUNT];
+	uint32_t named; /* 1u << SA_FM_NAMED_* */
+	struct sa_fm_rv_rule rv[SA_FM_MAX_RV_RULES];
+	size_t n_rv;
+};
+
+extern struct sa_fm_spec sa_fm_spec;
+/* The target's function list; set before any wrapper forwards. */
+extern CK_FUNCTION_LIST_PTR sa_fm_real;
+/* The list this module hands out. */
+extern CK_FUNCTION_LIST sa_fm_list;
+
+/** Parse `text` (SA_FAULT, may be NULL) into sa_fm_spec; prints one line to
+ * stderr per unknown directive and the help table for "help"/"list". */
+void sa_fm_spec_parse(const char *text);
+
+/** Whether named fault `f` is on. */
+static inline bool sa_fm_on(enum sa_fm_named f)
+{
+	return (sa_fm_spec.named & (UINT32_C(1) << f)) != 0;
+}
+
+/* The hooks (call = HOOK in SA_FM_FUNCTIONS). */
+#define SA_FM_X_(name, call, params, args) SA_FM_DECL_##call(name, params)
+#define SA_FM_DECL_REAL(name, params)
+#define SA_FM_DECL_HOOK(name, params) CK_RV sa_fm_hook_##name params;
+SA_FM_FUNCTIONS(SA_FM_X_)
+#undef SA_FM_X_
+
+/** logout.c: forget what logout-keeps-objects remembered (C_Initialize and
+ * C_Finalize: handles do not survive them). */
+void sa_fm_logout_reset(void);
+
+#endif
