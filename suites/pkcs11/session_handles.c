@@ -1,0 +1,879 @@
+/* Catalogue group C: handles across logout and invalid session handles
+ * (SES-11, SES-12, SES-16). Descriptions and references: session.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sigaudit/guard.h"
+#include "sigaudit/profile.h"
+
+#include "session_int.h"
+
+/* DER of the prime256v1 OID, CKA_EC_PARAMS for a P-256 key (Curr. Mech.
+ * v2.40 §2.3). */
+static const CK_BYTE p256_oid[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                                   0xce, 0x3d, 0x03, 0x01, 0x07};
+
+/* The first private token object of the token, found while logged in, or
+ * CK_INVALID_HANDLE. */
+static CK_OBJECT_HANDLE find_private_token_object(sa_case_ctx *ctx,
+                                                  CK_SESSION_HANDLE s)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	CK_BBOOL yes = CK_TRUE;
+	CK_ATTRIBUTE tmpl[] = {
+	    {CKA_TOKEN, &yes, sizeof(yes)},
+	    {CKA_PRIVATE, &yes, sizeof(yes)},
+	};
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	CK_ULONG got = 0;
+
+	if (f->C_FindObjectsInit(s, tmpl, SA_COUNTOF(tmpl)) != CKR_OK)
+		goto out;
+	if (f->C_FindObjects(s, &h, 1, &got) != CKR_OK || got != 1)
+		h = CK_INVALID_HANDLE;
+	(void)f->C_FindObjectsFinal(s);
+out:
+	return h;
+}
+
+void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	CK_SESSION_HANDLE rw = CK_INVALID_HANDLE, ro = CK_INVALID_HANDLE;
+	CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE, pub = CK_INVALID_HANDLE;
+	CK_OBJECT_HANDLE tok = CK_INVALID_HANDLE;
+	bool logged_in = false;
+	char label[64];
+	CK_ULONG n = 0;
+	CK_RV rv;
+
+	snprintf(label, sizeof(label), "sigaudit-ses11-%lu",
+	         (unsigned long)sa_case_slot(ctx));
+	if (sa_p11_ses_open(ctx, true, &rw) < 0 ||
+	    sa_p11_ses_open(ctx, false, &ro) < 0)
+		goto out;
+	if (sa_p11_ses_login(ctx, rw, CKU_USER) < 0)
+		goto out;
+	logged_in = true;
+	/* Session objects only (CKA_TOKEN false): nothing stays on the
+	 * token whatever happens. */
+	rv = sa_p11_ses_data_object(ctx, rw, true, label, &priv);
+	if (rv != CKR_OK) {
+		sa_case_error(ctx,
+		              "set-up: C_CreateObject(private session "
+		              "CKO_DATA) returned %s",
+		              sa_p11_rv_name(rv));
+		goto out;
+	}
+	rv = sa_p11_ses_data_object(ctx, rw, false, "sigaudit-ses11-public",
+	                            &pub);
+	if (rv != CKR_OK) {
+		sa_case_error(ctx,
+		              "set-up: C_CreateObject(public session "
+		              "CKO_DATA) returned %s",
+		              sa_p11_rv_name(rv));
+		goto out;
+	}
+	tok = find_private_token_object(ctx, rw);
+	if (tok == CK_INVALID_HANDLE)
+		sa_case_note(ctx, "no private token object on the token: the "
+		                  "token-object handle checks are not run");
+	rv = f->C_Logout(rw);
+	if (rv != CKR_OK) {
+		sa_case_error(ctx, "set-up: C_Logout returned %s",
+		              sa_p11_rv_name(rv));
+		goto out;
+	}
+	logged_in = false;
+
+	/* B2.40 §5.6.8: private session objects are destroyed, handles to
+	 * private objects become invalid; public session objects stay. */
+	rv = sa_p11_ses_probe_object(ctx, ro, priv);
+	sa_p11_check_rv(ctx, "private session object after C_Logout", rv,
+	                CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
+	rv = sa_p11_ses_probe_object(ctx, ro, pub);
+	sa_p11_check_rv(ctx, "public session object after C_Logout", rv, CKR_OK,
+	                SA_STRICT_ONLY);
+	if (tok != CK_INVALID_HANDLE) {
+		rv = sa_p11_ses_probe_object(ctx, ro, tok);
+		sa_p11_check_rv(ctx,
+		                "handle to a private token object after "
+		                "C_Logout",
+		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
+	}
+	rv = sa_p11_ses_count_label(ctx, ro, label, &n);
+	sa_case_checkf(ctx, rv == CKR_OK && n == 0,
+	               "C_FindObjects for the private session object after "
+	               "C_Logout",
+	               "0 objects", "%s, %lu objects", sa_p11_rv_name(rv),
+	               (unsigned long)n);
+
+	/* "even if a user is later logged back into the token, those handles
+	 * remain invalid" (B2.40 §5.6.8). */
+	if (sa_p11_ses_login(ctx, rw, CKU_USER) < 0)
+		goto out;
+	logged_in = true;
+	rv = sa_p11_ses_probe_object(ctx, ro, priv);
+	sa_p11_check_rv(ctx, "private session object after logging in again",
+	                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
+	if (tok != CK_INVALID_HANDLE) {
+		rv = sa_p11_ses_probe_object(ctx, ro, tok);
+		sa_p11_check_rv(ctx,
+		                "old handle to a private token object after "
+		                "logging in again",
+		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
+	}
+	rv = sa_p11_ses_count_label(ctx, ro, label, &n);
+	sa_case_checkf(ctx, rv == CKR_OK && n == 0,
+	               "C_FindObjects for the private session object after "
+	               "logging in again (destroyed, not hidden)",
+	               "0 objects", "%s, %lu objects", sa_p11_rv_name(rv),
+	               (unsigned long)n);
+out:
+	if (pub != CK_INVALID_HANDLE)
+		(void)f->C_DestroyObject(rw, pub);
+	if (logged_in)
+		sa_p11_ses_logout_quiet(ctx, rw);
+	sa_p11_ses_close(ctx, &ro);
+	sa_p11_ses_close(ctx, &rw);
+}
+
+/* ---- SES-12: invalid session handles ---- */
+
+/* Every v2.40 function that takes a session handle (B2.40 §5.3 function
+ * list order), C_Login, C_Logout, C_InitPIN, C_SetPIN and C_CloseSession
+ * last: should a module wrongly act on one of them, the others have run. */
+#define SES12_FUNCS(X)                                                         \
+	X(C_GetSessionInfo)                                                    \
+	X(C_GetOperationState)                                                 \
+	X(C_SetOperationState)                                                 \
+	X(C_CreateObject)                                                      \
+	X(C_CopyObject)                                                        \
+	X(C_DestroyObject)                                                     \
+	X(C_GetObjectSize)                                                     \
+	X(C_GetAttributeValue)                                                 \
+	X(C_SetAttributeValue)                                                 \
+	X(C_FindObjectsInit)                                                   \
+	X(C_FindObjects)                                                       \
+	X(C_FindObjectsFinal)                                                  \
+	X(C_EncryptInit)                                                       \
+	X(C_Encrypt)                                                           \
+	X(C_EncryptUpdate)                                                     \
+	X(C_EncryptFinal)                                                      \
+	X(C_DecryptInit)                                                       \
+	X(C_Decrypt)                                                           \
+	X(C_DecryptUpdate)                                                     \
+	X(C_DecryptFinal)                                                      \
+	X(C_DigestInit)                                                        \
+	X(C_Digest)                                                            \
+	X(C_DigestUpdate)                                                      \
+	X(C_DigestKey)                                                         \
+	X(C_DigestFinal)                                                       \
+	X(C_SignInit)                                                          \
+	X(C_Sign)                                                              \
+	X(C_SignUpdate)                                                        \
+	X(C_SignFinal)                                                         \
+	X(C_SignRecoverInit)                                                   \
+	X(C_SignRecover)                                                       \
+	X(C_VerifyInit)                                                        \
+	X(C_Verify)                                                            \
+	X(C_VerifyUpdate)                                                      \
+	X(C_VerifyFinal)                                                       \
+	X(C_VerifyRecoverInit)                                                 \
+	X(C_VerifyRecover)                                                     \
+	X(C_DigestEncryptUpdate)                                               \
+	X(C_DecryptDigestUpdate)                                               \
+	X(C_SignEncryptUpdate)                                                 \
+	X(C_DecryptVerifyUpdate)                                               \
+	X(C_GenerateKey)                                                       \
+	X(C_GenerateKeyPair)                                                   \
+	X(C_WrapKey)                                                           \
+	X(C_UnwrapKey)                                                         \
+	X(C_DeriveKey)                                                         \
+	X(C_SeedRandom)                                                        \
+	X(C_GenerateRandom)                                                    \
+	X(C_GetFunctionStatus)                                                 \
+	X(C_CancelFunction)                                                    \
+	X(C_InitPIN)                                                           \
+	X(C_SetPIN)                                                            \
+	X(C_Login)                                                             \
+	X(C_Logout)                                                            \
+	X(C_CloseSession)
+
+enum ses12_fn {
+#define SES12_ENUM_(name) SES12_##name,
+	SES12_FUNCS(SES12_ENUM_)
+#undef SES12_ENUM_
+	    SES12_COUNT
+};
+
+static const char *const ses12_names[] = {
+#define SES12_NAME_(name) #name,
+    SES12_FUNCS(SES12_NAME_)
+#undef SES12_NAME_
+};
+
+/* Arguments that would be valid in a live session, so that the session
+ * handle is the only thing wrong; or NULL where a pointer is expected
+ * (null_args, SES-12b). */
+struct ses12_args {
+	bool null_args;
+	/* an existing session object of the live session */
+	CK_OBJECT_HANDLE obj;
+	/* the real user PIN, or NULL */
+	const sa_buf *pin;
+	CK_BYTE in[64];
+	CK_BYTE out[1024];
+	CK_ULONG out_len;
+};
+
+/* C_Login through sa_p11_login: the PIN never leaves the harness. */
+static CK_RV ses12_call(sa_case_ctx *ctx, enum ses12_fn fn, CK_SESSION_HANDLE h,
+                        struct ses12_args *a)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	bool n = a->null_args;
+	CK_MECHANISM digest = {CKM_SHA256, NULL, 0};
+	CK_MECHANISM rsa = {CKM_RSA_PKCS, NULL, 0};
+	CK_MECHANISM aes_gen = {CKM_AES_KEY_GEN, NULL, 0};
+	CK_MECHANISM ec_gen = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+	CK_MECHANISM_PTR md = n ? NULL : &digest;
+	CK_MECHANISM_PTR mr = n ? NULL : &rsa;
+	CK_OBJECT_CLASS cls = CKO_DATA;
+	CK_BBOOL no = CK_FALSE;
+	CK_ULONG len16 = 16;
+	CK_ATTRIBUTE data_tmpl[] = {
+	    {CKA_CLASS, &cls, sizeof(cls)},
+	    {CKA_TOKEN, &no, sizeof(no)},
+	};
+	CK_ATTRIBUTE key_tmpl[] = {
+	    {CKA_TOKEN, &no, sizeof(no)},
+	    {CKA_VALUE_LEN, &len16, sizeof(len16)},
+	};
+	CK_ATTRIBUTE pub_tmpl[] = {
+	    {CKA_TOKEN, &no, sizeof(no)},
+	    {CKA_EC_PARAMS, (void *)p256_oid, sizeof(p256_oid)},
+	};
+	CK_ATTRIBUTE get = {CKA_CLASS, &cls, sizeof(cls)};
+	CK_ATTRIBUTE_PTR dt = n ? NULL : data_tmpl;
+	CK_ATTRIBUTE_PTR kt = n ? NULL : key_tmpl;
+	CK_ULONG ndt = SA_COUNTOF(data_tmpl), nkt = SA_COUNTOF(key_tmpl);
+	CK_BYTE_PTR in = n ? NULL : a->in;
+	CK_BYTE_PTR out = n ? NULL : a->out;
+	CK_ULONG_PTR olen = n ? NULL : &a->out_len;
+	CK_OBJECT_HANDLE o1 = CK_INVALID_HANDLE, o2 = CK_INVALID_HANDLE;
+	CK_OBJECT_HANDLE_PTR po1 = n ? NULL : &o1, po2 = n ? NULL : &o2;
+	CK_ULONG ilen = sizeof(a->in);
+	CK_UTF8CHAR_PTR pin = NULL;
+	CK_ULONG pin_len = 0;
+	CK_SESSION_INFO info;
+	CK_RV rv = CKR_GENERAL_ERROR;
+
+	if (a->pin != NULL) {
+		pin = a->pin->data;
+		pin_len = (CK_ULONG)a->pin->len;
+	}
+	a->out_len = sizeof(a->out);
+	switch (fn) {
+	case SES12_C_GetSessionInfo:
+		rv = f->C_GetSessionInfo(h, n ? NULL : &info);
+		break;
+	case SES12_C_GetOperationState:
+		rv = f->C_GetOperationState(h, out, olen);
+		break;
+	case SES12_C_SetOperationState:
+		rv = f->C_SetOperationState(h, in, ilen, 0, 0);
+		break;
+	case SES12_C_CreateObject:
+		rv = f->C_CreateObject(h, dt, ndt, po1);
+		break;
+	case SES12_C_CopyObject:
+		rv = f->C_CopyObject(h, a->obj, dt, ndt, po1);
+		break;
+	case SES12_C_DestroyObject:
+		rv = f->C_DestroyObject(h, a->obj);
+		break;
+	case SES12_C_GetObjectSize:
+		rv = f->C_GetObjectSize(h, a->obj, olen);
+		break;
+	case SES12_C_GetAttributeValue:
+		rv = f->C_GetAttributeValue(h, a->obj, n ? NULL : &get, 1);
+		break;
+	case SES12_C_SetAttributeValue:
+		rv = f->C_SetAttributeValue(h, a->obj, n ? NULL : &get, 1);
+		break;
+	case SES12_C_FindObjectsInit:
+		rv = f->C_FindObjectsInit(h, dt, ndt);
+		break;
+	case SES12_C_FindObjects:
+		rv = f->C_FindObjects(h, po1, 1, olen);
+		break;
+	case SES12_C_FindObjectsFinal:
+		rv = f->C_FindObjectsFinal(h);
+		break;
+	case SES12_C_EncryptInit:
+		rv = f->C_EncryptInit(h, mr, a->obj);
+		break;
+	case SES12_C_Encrypt:
+		rv = f->C_Encrypt(h, in, ilen, out, olen);
+		break;
+	case SES12_C_EncryptUpdate:
+		rv = f->C_EncryptUpdate(h, in, ilen, out, olen);
+		break;
+	case SES12_C_EncryptFinal:
+		rv = f->C_EncryptFinal(h, out, olen);
+		break;
+	case SES12_C_DecryptInit:
+		rv = f->C_DecryptInit(h, mr, a->obj);
+		break;
+	case SES12_C_Decrypt:
+		rv = f->C_Decrypt(h, in, ilen, out, olen);
+		break;
+	case SES12_C_DecryptUpdate:
+		rv = f->C_DecryptUpdate(h, in, ilen, out, olen);
+		break;
+	case SES12_C_DecryptFinal:
+		rv = f->C_DecryptFinal(h, out, olen);
+		break;
+	case SES12_C_DigestInit:
+		rv = f->C_DigestInit(h, md);
+		break;
+	case SES12_C_Digest:
+		rv = f->C_Digest(h, in, ilen, out, olen);
+		break;
+	case SES12_C_DigestUpdate:
+		rv = f->C_DigestUpdate(h, in, ilen);
+		break;
+	case SES12_C_DigestKey:
+		rv = f->C_DigestKey(h, a->obj);
+		break;
+	case SES12_C_DigestFinal:
+		rv = f->C_DigestFinal(h, out, olen);
+		break;
+	case SES12_C_SignInit:
+		rv = f->C_SignInit(h, mr, a->obj);
+		break;
+	case SES12_C_Sign:
+		rv = f->C_Sign(h, in, ilen, out, olen);
+		break;
+	case SES12_C_SignUpdate:
+		rv = f->C_SignUpdate(h, in, ilen);
+		break;
+	case SES12_C_SignFinal:
+		rv = f->C_SignFinal(h, out, olen);
+		break;
+	case SES12_C_SignRecoverInit:
+		rv = f->C_SignRecoverInit(h, mr, a->obj);
+		break;
+	case SES12_C_SignRecover:
+		rv = f->C_SignRecover(h, in, ilen, out, olen);
+		break;
+	case SES12_C_VerifyInit:
+		rv = f->C_VerifyInit(h, mr, a->obj);
+		break;
+	case SES12_C_Verify:
+		rv = f->C_Verify(h, in, ilen, in, ilen);
+		break;
+	case SES12_C_VerifyUpdate:
+		rv = f->C_VerifyUpdate(h, in, ilen);
+		break;
+	case SES12_C_VerifyFinal:
+		rv = f->C_VerifyFinal(h, in, ilen);
+		break;
+	case SES12_C_VerifyRecoverInit:
+		rv = f->C_VerifyRecoverInit(h, mr, a->obj);
+		break;
+	case SES12_C_VerifyRecover:
+		rv = f->C_VerifyRecover(h, in, ilen, out, olen);
+		break;
+	case SES12_C_DigestEncryptUpdate:
+		rv = f->C_DigestEncryptUpdate(h, in, ilen, out, olen);
+		break;
+	case SES12_C_DecryptDigestUpdate:
+		rv = f->C_DecryptDigestUpdate(h, in, ilen, out, olen);
+		break;
+	case SES12_C_SignEncryptUpdate:
+		rv = f->C_SignEncryptUpdate(h, in, ilen, out, olen);
+		break;
+	case SES12_C_DecryptVerifyUpdate:
+		rv = f->C_DecryptVerifyUpdate(h, in, ilen, out, olen);
+		break;
+	case SES12_C_GenerateKey:
+		rv = f->C_GenerateKey(h, n ? NULL : &aes_gen, kt, nkt, po1);
+		break;
+	case SES12_C_GenerateKeyPair:
+		rv = f->C_GenerateKeyPair(
+		    h, n ? NULL : &ec_gen, n ? NULL : pub_tmpl,
+		    SA_COUNTOF(pub_tmpl), kt, 1, po1, po2);
+		break;
+	case SES12_C_WrapKey:
+		rv = f->C_WrapKey(h, mr, a->obj, a->obj, out, olen);
+		break;
+	case SES12_C_UnwrapKey:
+		rv = f->C_UnwrapKey(h, mr, a->obj, in, ilen, kt, nkt, po1);
+		break;
+	case SES12_C_DeriveKey:
+		rv = f->C_DeriveKey(h, md, a->obj, kt, nkt, po1);
+		break;
+	case SES12_C_SeedRandom:
+		rv = f->C_SeedRandom(h, in, ilen);
+		break;
+	case SES12_C_GenerateRandom:
+		rv = f->C_GenerateRandom(h, out, 16);
+		break;
+	case SES12_C_GetFunctionStatus:
+		rv = f->C_GetFunctionStatus(h);
+		break;
+	case SES12_C_CancelFunction:
+		rv = f->C_CancelFunction(h);
+		break;
+	case SES12_C_InitPIN:
+		/* The real PIN as the new one: a module that ignored the
+		 * handle would set the PIN to what it already is. */
+		rv = f->C_InitPIN(h, n ? NULL : pin, pin_len);
+		break;
+	case SES12_C_SetPIN:
+		rv = f->C_SetPIN(h, n ? NULL : pin, pin_len, n ? NULL : pin,
+		                 pin_len);
+		break;
+	case SES12_C_Login:
+		if (n)
+			rv = f->C_Login(h, CKU_USER, NULL, 4);
+		else
+			rv = sa_p11_login(ctx, h, CKU_USER);
+		break;
+	case SES12_C_Logout:
+		rv = f->C_Logout(h);
+		break;
+	case SES12_C_CloseSession:
+		rv = f->C_CloseSession(h);
+		break;
+	case SES12_COUNT:
+		break;
+	}
+	return rv;
+}
+
+/* The legacy parallel-function calls may answer CKR_FUNCTION_NOT_PARALLEL
+ * without looking at the session at all (B2.40 §5.16): lenient there. */
+static bool ses12_is_legacy(enum ses12_fn fn)
+{
+	return fn == SES12_C_GetFunctionStatus || fn == SES12_C_CancelFunction;
+}
+
+static bool ses12_needs_pin(enum ses12_fn fn)
+{
+	return fn == SES12_C_InitPIN || fn == SES12_C_SetPIN ||
+	       fn == SES12_C_Login;
+}
+
+/* The live RW session and the closed handle SES-12a and 12b use. */
+struct ses12_env {
+	CK_SESSION_HANDLE live;
+	CK_SESSION_HANDLE closed;
+	CK_OBJECT_HANDLE obj;
+	sa_buf pin;
+	bool have_pin;
+};
+
+static int ses12_setup(sa_case_ctx *ctx, struct ses12_env *env)
+{
+	CK_SESSION_HANDLE tmp = CK_INVALID_HANDLE;
+	int rc;
+	CK_RV rv;
+
+	/* A live session keeps the module's session table non-empty: a
+	 * module that only asks "is any session open?" must still fail. */
+	rc = sa_p11_ses_open(ctx, true, &env->live);
+	if (rc < 0)
+		goto out;
+	rc = sa_p11_ses_open(ctx, false, &tmp);
+	if (rc < 0)
+		goto out;
+	env->closed = tmp;
+	rv = sa_case_p11(ctx)->C_CloseSession(tmp);
+	if (rv != CKR_OK) {
+		rc = SA_E_CKR;
+		sa_case_error(ctx, "set-up: C_CloseSession returned %s",
+		              sa_p11_rv_name(rv));
+		goto out;
+	}
+	rv = sa_p11_ses_data_object(ctx, env->live, false, "sigaudit-ses12",
+	                            &env->obj);
+	if (rv != CKR_OK) {
+		env->obj = CK_INVALID_HANDLE;
+		sa_case_note(ctx,
+		             "C_CreateObject(session CKO_DATA) returned "
+		             "%s: object arguments use handle 1",
+		             sa_p11_rv_name(rv));
+	}
+	env->have_pin = sa_profile_has_pin(sa_case_profile(ctx), SA_PIN_USER);
+	if (env->have_pin) {
+		rc = sa_p11_ses_read_pin(ctx, CKU_USER, &env->pin);
+		if (rc < 0)
+			goto out;
+	} else {
+		sa_case_note(ctx, "no user PIN configured: C_Login, C_InitPIN "
+		                  "and C_SetPIN are not called");
+	}
+	rc = SA_OK;
+out:
+	return rc;
+}
+
+static void ses12_teardown(sa_case_ctx *ctx, struct ses12_env *env)
+{
+	if (env->obj != CK_INVALID_HANDLE && env->live != CK_INVALID_HANDLE)
+		(void)sa_case_p11(ctx)->C_DestroyObject(env->live, env->obj);
+	sa_p11_ses_close(ctx, &env->live);
+	sa_buf_free(&env->pin);
+}
+
+/* The live session must have survived the calls on the invalid handles. */
+static void ses12_check_live(sa_case_ctx *ctx, struct ses12_env *env)
+{
+	sa_p11_ses_check_state(ctx, env->live, CKS_RW_PUBLIC_SESSION,
+	                       "the live session after the invalid-handle "
+	                       "calls");
+	if (env->obj != CK_INVALID_HANDLE)
+		sa_p11_check_rv(
+		    ctx, "its session object after the calls",
+		    sa_p11_ses_probe_object(ctx, env->live, env->obj), CKR_OK,
+		    SA_STRICT_ONLY);
+}
+
+void sa_p11_ses12a_bad_handles(sa_case_ctx *ctx)
+{
+	struct ses12_env env = {CK_INVALID_HANDLE, CK_INVALID_HANDLE,
+	                        CK_INVALID_HANDLE, SA_BUF_INIT_SECURE, false};
+	struct ses12_args args;
+	struct {
+		const char *name;
+		CK_SESSION_HANDLE h;
+	} kinds[4];
+	size_t n_kinds = 0, k;
+	CK_SESSION_HANDLE bogus = 0x5ad0c0deUL;
+	int fn;
+
+	if (ses12_setup(ctx, &env) < 0)
+		goto out;
+	while (bogus == env.live || bogus == env.closed || bogus == env.obj)
+		bogus++;
+	kinds[n_kinds].name = "closed";
+	kinds[n_kinds++].h = env.closed;
+	kinds[n_kinds].name = "0";
+	kinds[n_kinds++].h = CK_INVALID_HANDLE;
+	kinds[n_kinds].name = "never issued";
+	kinds[n_kinds++].h = bogus;
+	/* Modules that number sessions and objects from one counter must
+	 * still tell them apart (B2.40 §5.1.2). */
+	if (env.obj != CK_INVALID_HANDLE && env.obj != env.live) {
+		kinds[n_kinds].name = "object handle";
+		kinds[n_kinds++].h = env.obj;
+	}
+
+	memset(&args, 0, sizeof(args));
+	args.obj = env.obj != CK_INVALID_HANDLE ? env.obj : 1;
+	args.pin = env.have_pin ? &env.pin : NULL;
+	memset(args.in, 0x5a, sizeof(args.in));
+	for (fn = 0; fn < SES12_COUNT; fn++) {
+		char observed[512];
+		size_t used = 0;
+		bool ok = true, lenient = false;
+
+		if (ses12_needs_pin((enum ses12_fn)fn) && !env.have_pin)
+			continue;
+		observed[0] = '\0';
+		for (k = 0; k < n_kinds; k++) {
+			CK_RV rv = ses12_call(ctx, (enum ses12_fn)fn,
+			                      kinds[k].h, &args);
+			int w;
+
+			if (rv == CKR_SESSION_HANDLE_INVALID) {
+				/* strict */
+			} else if (ses12_is_legacy((enum ses12_fn)fn) &&
+			           rv == CKR_FUNCTION_NOT_PARALLEL) {
+				lenient = true;
+			} else {
+				ok = false;
+			}
+			w = snprintf(observed + used, sizeof(observed) - used,
+			             "%s%s: %s", k ? ", " : "", kinds[k].name,
+			             sa_p11_rv_name(rv));
+			if (w > 0 && (size_t)w < sizeof(observed) - used)
+				used += (size_t)w;
+		}
+		sa_case_check(ctx, ok, ses12_names[fn],
+		              ses12_is_legacy((enum ses12_fn)fn)
+		                  ? "CKR_SESSION_HANDLE_INVALID for every "
+		                    "invalid handle (lenient: "
+		                    "CKR_FUNCTION_NOT_PARALLEL)"
+		                  : "CKR_SESSION_HANDLE_INVALID for every "
+		                    "invalid handle",
+		              observed);
+		if (ok && lenient)
+			sa_case_mark_lenient(ctx);
+	}
+	ses12_check_live(ctx, &env);
+out:
+	ses12_teardown(ctx, &env);
+}
+
+void sa_p11_ses12b_handle_precedence(sa_case_ctx *ctx)
+{
+	static const enum ses12_fn fns[] = {
+	    SES12_C_GetSessionInfo,  SES12_C_GetOperationState,
+	    SES12_C_CreateObject,    SES12_C_GetAttributeValue,
+	    SES12_C_FindObjectsInit, SES12_C_FindObjects,
+	    SES12_C_EncryptInit,     SES12_C_Encrypt,
+	    SES12_C_DigestInit,      SES12_C_Digest,
+	    SES12_C_SignInit,        SES12_C_Sign,
+	    SES12_C_GenerateKey,     SES12_C_GenerateKeyPair,
+	    SES12_C_WrapKey,         SES12_C_GenerateRandom,
+	    SES12_C_SeedRandom,      SES12_C_Login,
+	};
+	struct ses12_env env = {CK_INVALID_HANDLE, CK_INVALID_HANDLE,
+	                        CK_INVALID_HANDLE, SA_BUF_INIT_SECURE, false};
+	struct ses12_args args;
+	size_t i;
+
+	if (ses12_setup(ctx, &env) < 0)
+		goto out;
+	memset(&args, 0, sizeof(args));
+	args.null_args = true;
+	args.obj = env.obj != CK_INVALID_HANDLE ? env.obj : 1;
+	/* B2.40 §5.1.7: errors of §5.1.2 (the session handle) take
+	 * precedence over those of §5.1.6 (CKR_ARGUMENTS_BAD); the rule is
+	 * stated "in general", hence lenient. A closed handle with NULL
+	 * pointers must not be dereferenced or reported as a bad argument. */
+	for (i = 0; i < SA_COUNTOF(fns); i++) {
+		char what[96];
+		CK_RV rv;
+
+		snprintf(what, sizeof(what),
+		         "%s(closed session, NULL "
+		         "pointers)",
+		         ses12_names[fns[i]]);
+		rv = ses12_call(ctx, fns[i], env.closed, &args);
+		sa_p11_check_rv(ctx, what, rv, CKR_SESSION_HANDLE_INVALID,
+		                SA_LENIENT(CKR_ARGUMENTS_BAD));
+	}
+	ses12_check_live(ctx, &env);
+out:
+	ses12_teardown(ctx, &env);
+}
+
+/* ---- SES-16 ---- */
+
+/* The signing mechanism for a private key, or SA_MECH_END. */
+static CK_MECHANISM_TYPE sign_mech(sa_case_ctx *ctx, CK_KEY_TYPE kt)
+{
+	CK_MECHANISM_TYPE m = SA_MECH_END;
+
+	if (kt == CKK_RSA)
+		m = CKM_RSA_PKCS;
+	else if (kt == CKK_EC)
+		m = CKM_ECDSA;
+	else if (kt == CKK_EC_EDWARDS)
+		m = CKM_EDDSA;
+	if (m != SA_MECH_END && !sa_case_has_mech(ctx, m))
+		m = SA_MECH_END;
+	return m;
+}
+
+/* Preference among the token's keys: v2.40 mechanisms first (EdDSA is a
+ * v3.0 addition that a v2.40 module may list only partly). */
+static int key_rank(CK_KEY_TYPE kt)
+{
+	if (kt == CKK_EC)
+		return 0;
+	if (kt == CKK_RSA)
+		return 1;
+	return 2;
+}
+
+/* A private signing key on the token (found while logged in). */
+static bool find_token_key(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                           CK_OBJECT_HANDLE *key, CK_MECHANISM_TYPE *mech)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+	CK_BBOOL yes = CK_TRUE;
+	CK_ATTRIBUTE tmpl[] = {
+	    {CKA_CLASS, &cls, sizeof(cls)},
+	    {CKA_TOKEN, &yes, sizeof(yes)},
+	    {CKA_PRIVATE, &yes, sizeof(yes)},
+	    {CKA_SIGN, &yes, sizeof(yes)},
+	};
+	CK_OBJECT_HANDLE found[16];
+	CK_ULONG got = 0, i;
+	int best = 3;
+
+	if (f->C_FindObjectsInit(s, tmpl, SA_COUNTOF(tmpl)) != CKR_OK)
+		goto out;
+	if (f->C_FindObjects(s, found, SA_COUNTOF(found), &got) != CKR_OK)
+		got = 0;
+	(void)f->C_FindObjectsFinal(s);
+	for (i = 0; i < got && i < SA_COUNTOF(found); i++) {
+		CK_KEY_TYPE kt = 0;
+		CK_ATTRIBUTE a = {CKA_KEY_TYPE, &kt, sizeof(kt)};
+		CK_MECHANISM_TYPE m;
+
+		if (f->C_GetAttributeValue(s, found[i], &a, 1) != CKR_OK)
+			continue;
+		m = sign_mech(ctx, kt);
+		if (m != SA_MECH_END && key_rank(kt) < best) {
+			best = key_rank(kt);
+			*key = found[i];
+			*mech = m;
+		}
+	}
+out:
+	return best < 3;
+}
+
+/* A session P-256 key pair; the private half is CKA_PRIVATE. */
+static CK_RV make_session_key(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                              CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
+{
+	CK_MECHANISM gen = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+	CK_ATTRIBUTE pt[] = {
+	    {CKA_TOKEN, &no, sizeof(no)},
+	    {CKA_EC_PARAMS, (void *)p256_oid, sizeof(p256_oid)},
+	    {CKA_VERIFY, &yes, sizeof(yes)},
+	};
+	CK_ATTRIBUTE kt[] = {
+	    {CKA_TOKEN, &no, sizeof(no)},
+	    {CKA_PRIVATE, &yes, sizeof(yes)},
+	    {CKA_SENSITIVE, &yes, sizeof(yes)},
+	    {CKA_SIGN, &yes, sizeof(yes)},
+	};
+
+	*pub = *priv = CK_INVALID_HANDLE;
+	return sa_case_p11(ctx)->C_GenerateKeyPair(
+	    s, &gen, pt, SA_COUNTOF(pt), kt, SA_COUNTOF(kt), pub, priv);
+}
+
+/* C_SignInit with the old private-key handle in a public session.
+ *
+ * SES-16a asks only whether the key can be used (any refusal passes; should
+ * C_SignInit be accepted, whether C_Sign then signs is the finding).
+ * SES-16b asks for the return code: a token key still exists, so "not
+ * logged in" is the precise answer, but C_Logout also invalidated its
+ * handle (B2.40 §5.6.8), hence CKR_KEY_HANDLE_INVALID is lenient; a session
+ * key was destroyed by C_Logout: the reverse. */
+static void try_sign(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_MECHANISM_TYPE m,
+                     CK_OBJECT_HANDLE key, bool token_key, bool check_code,
+                     const char *what)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	CK_MECHANISM mech = {m, NULL, 0};
+	CK_BYTE data[32], sig[1024];
+	CK_ULONG sig_len = sizeof(sig);
+	CK_RV rv;
+
+	memset(data, 0x42, sizeof(data));
+	rv = f->C_SignInit(s, &mech, key);
+	if (check_code) {
+		if (token_key)
+			sa_p11_check_rv(ctx, what, rv, CKR_USER_NOT_LOGGED_IN,
+			                SA_LENIENT(CKR_KEY_HANDLE_INVALID));
+		else
+			sa_p11_check_rv(ctx, what, rv, CKR_KEY_HANDLE_INVALID,
+			                SA_LENIENT(CKR_USER_NOT_LOGGED_IN));
+		goto out;
+	}
+	sa_case_check(ctx, rv != CKR_OK, what, "refused (any error)",
+	              sa_p11_rv_name(rv));
+	if (rv != CKR_OK)
+		goto out;
+	rv = f->C_Sign(s, data, sizeof(data), sig, &sig_len);
+	if (rv == CKR_OK)
+		sa_case_fail(ctx,
+		             "%s: a %lu-byte signature was produced "
+		             "without login",
+		             what, (unsigned long)sig_len);
+	else
+		sa_case_note(ctx, "%s: C_SignInit accepted, C_Sign returned %s",
+		             what, sa_p11_rv_name(rv));
+out:
+	return;
+}
+
+static void ses16_run(sa_case_ctx *ctx, bool check_code)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	CK_SESSION_HANDLE rw = CK_INVALID_HANDLE, fresh = CK_INVALID_HANDLE;
+	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE, pub = CK_INVALID_HANDLE;
+	CK_MECHANISM_TYPE mech = SA_MECH_END;
+	bool logged_in = false, token_key = false;
+	CK_RV rv;
+
+	if (sa_p11_ses_open(ctx, true, &rw) < 0)
+		goto out;
+	if (sa_p11_ses_login(ctx, rw, CKU_USER) < 0)
+		goto out;
+	logged_in = true;
+	/* Prefer a key of the token's own (the audit question is about the
+	 * keys it holds); otherwise a session key made for the purpose. */
+	token_key = find_token_key(ctx, rw, &key, &mech);
+	if (!token_key) {
+		if (!sa_case_has_mech(ctx, CKM_EC_KEY_PAIR_GEN) ||
+		    !sa_case_has_mech(ctx, CKM_ECDSA)) {
+			sa_case_skip(ctx, "no private signing key on the token "
+			                  "and no CKM_EC_KEY_PAIR_GEN + "
+			                  "CKM_ECDSA to make one");
+			goto out;
+		}
+		rv = make_session_key(ctx, rw, &pub, &key);
+		if (rv != CKR_OK) {
+			sa_case_error(ctx,
+			              "set-up: C_GenerateKeyPair(P-256, "
+			              "session) returned %s",
+			              sa_p11_rv_name(rv));
+			goto out;
+		}
+		mech = CKM_ECDSA;
+		sa_case_note(ctx, "no private signing key on the token: a "
+		                  "session P-256 key pair is used");
+	} else {
+		sa_case_note(ctx, "token private key, mechanism %s",
+		             sa_p11_mech_name(mech));
+	}
+	rv = f->C_Logout(rw);
+	if (rv != CKR_OK) {
+		sa_case_error(ctx, "set-up: C_Logout returned %s",
+		              sa_p11_rv_name(rv));
+		goto out;
+	}
+	logged_in = false;
+	if (!sa_p11_ses_check_state(ctx, rw, CKS_RW_PUBLIC_SESSION,
+	                            "session state after C_Logout"))
+		goto out;
+	try_sign(ctx, rw, mech, key, token_key, check_code,
+	         "C_SignInit(private key) in the logged-out session");
+	if (sa_p11_ses_open(ctx, false, &fresh) < 0)
+		goto out;
+	try_sign(ctx, fresh, mech, key, token_key, check_code,
+	         "C_SignInit(private key) in a session opened after C_Logout");
+out:
+	if (pub != CK_INVALID_HANDLE && rw != CK_INVALID_HANDLE)
+		(void)f->C_DestroyObject(rw, pub);
+	if (logged_in && key != CK_INVALID_HANDLE && !token_key)
+		(void)f->C_DestroyObject(rw, key);
+	if (logged_in)
+		sa_p11_ses_logout_quiet(ctx, rw);
+	sa_p11_ses_close(ctx, &fresh);
+	sa_p11_ses_close(ctx, &rw);
+}
+
+void sa_p11_ses16a_key_without_login(sa_case_ctx *ctx)
+{
+	ses16_run(ctx, false);
+}
+
+void sa_p11_ses16b_key_without_login_rv(sa_case_ctx *ctx)
+{
+	ses16_run(ctx, true);
+}
