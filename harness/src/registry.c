@@ -3,6 +3,7 @@
 #include "cli.h"
 
 extern const sa_suite sa_suite_pkcs11;
+extern const sa_suite sa_suite_keyprot;
 
 const sa_suite *const sa_registry[] = {
     &sa_suite_pkcs11,

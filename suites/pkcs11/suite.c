@@ -1,13 +1,13 @@
 #include "suite.h"
 
 static const sa_case_group *const groups[] = {
-	&sa_p11_group_init_slot,
-	&sa_p11_group_session,
-	NULL,
+    &sa_p11_group_init_slot,
+    &sa_p11_group_session,
+    NULL,
 };
 
 const sa_suite sa_suite_pkcs11 = {
-	.name = "pkcs11",
-	.title = "PKCS#11 API conformance",
-	.groups = groups,
+    .name = "pkcs11",
+    .title = "PKCS#11 API conformance",
+    .groups = groups,
 };
