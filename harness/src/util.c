@@ -182,25 +182,40 @@ uint64_t sa_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
-static size_t utf8_seq(const unsigned char *p)
+size_t sa_utf8_seq_len(const unsigned char *s, size_t n)
 {
-	size_t n;
-	if (p[0] < 0x80)
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	/* RFC 3629 §4: no overlong forms, no surrogates, nothing above
+	 * U+10FFFF; jansson refuses exactly those. */
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
 		return 1;
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
-		n = 2;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
-		n = 4;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
 	else
 		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	}
-	return n;
+	return len;
 }
 
 json_t *sa_json_string_lossy(const char *s)
@@ -216,8 +231,9 @@ json_t *sa_json_string_lossy(const char *s)
 	if (copy == NULL)
 		return NULL;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq((const unsigned char *)s + i);
-		if (n == 0 || n > len - i) {
+		size_t n =
+		    sa_utf8_seq_len((const unsigned char *)s + i, len - i);
+		if (n == 0) {
 			copy[i++] = '?';
 			continue;
 		}

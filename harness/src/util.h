@@ -30,6 +30,9 @@ void sa_utc_iso(char out[32], time_t t);
 void sa_utc_compact(char out[32], time_t t);
 /** Monotonic milliseconds. */
 uint64_t sa_now_ms(void);
+/** Length of the valid UTF-8 sequence (RFC 3629) at s, at most n bytes; 0
+ * when invalid. */
+size_t sa_utf8_seq_len(const unsigned char *s, size_t n);
 /** json string that replaces invalid UTF-8 bytes by '?' (never NULL unless
  * OOM). */
 json_t *sa_json_string_lossy(const char *s);

@@ -131,10 +131,22 @@ END_TEST
 
 START_TEST(test_lossy_strings)
 {
-	json_t *j = sa_json_string_lossy("ok\xff\xfe tail");
-	ck_assert_ptr_nonnull(j);
-	ck_assert_str_eq(json_string_value(j), "ok?? tail");
-	json_decref(j);
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+	    {"ok\xff\xfe tail", "ok?? tail"},
+	    {"over\xc0\xaflong", "over??long"},         /* overlong '/' */
+	    {"surr\xed\xa0\x80", "surr???"},            /* U+D800 */
+	    {"big\xf4\x90\x80\x80", "big????"},         /* > U+10FFFF */
+	    {"cut\xe2\x82", "cut??"},                   /* truncated */
+	    {"euro \xe2\x82\xac", "euro \xe2\x82\xac"}, /* valid */
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		json_t *j = sa_json_string_lossy(rows[i].in);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_str_eq(json_string_value(j), rows[i].out);
+		json_decref(j);
+	}
 }
 END_TEST
 
