@@ -38,5 +38,6 @@ int sa_cmd_list(const sa_cmd *cmd, int argc, char **argv);
 int sa_cmd_probe(const sa_cmd *cmd, int argc, char **argv);
 int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv);
 int sa_cmd_report(const sa_cmd *cmd, int argc, char **argv);
+int sa_cmd_compare(const sa_cmd *cmd, int argc, char **argv);
 
 #endif

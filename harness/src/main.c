@@ -43,6 +43,13 @@ static const sa_opt report_opts[] = {
     {NULL, 0, NULL, NULL},
 };
 
+static const sa_opt compare_opts[] = {
+    {"format", 'f', "FMT", "text (default), md or json"},
+    {"mechanisms", 'm', NULL, "add the mechanism support matrix"},
+    {"differences", 'd', NULL, "only the cases whose verdicts differ"},
+    {NULL, 0, NULL, NULL},
+};
+
 static int cmd_version(const sa_cmd *cmd, int argc, char **argv);
 
 static const sa_cmd commands[] = {
@@ -60,6 +67,10 @@ static const sa_cmd commands[] = {
     {"report", "report DIR",
      "Rebuild the views (junit.xml, summary) of a run from DIR/results.json.",
      report_opts, sa_cmd_report},
+    {"compare", "compare [--format text|md|json] [--mechanisms] RUN-DIR...",
+     "Show the same cases across several runs (modules, versions) side by "
+     "side.",
+     compare_opts, sa_cmd_compare},
     {"version", "version", "Print the version.", no_opts, cmd_version},
 };
 

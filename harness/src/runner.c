@@ -45,6 +45,9 @@ static void case_child(void *arg, int fd)
 	struct sa_case_ctx ctx;
 	bool initialised = false;
 
+	/* What a case has to say goes into its events; warnings the parent
+	 * already printed once (a loose PIN file mode) are not repeated. */
+	sa_log_set_level(SA_LOG_QUIET);
 	sa_casectx_init(&ctx, c, job->opts->profile, emit_fd, &fd);
 	ctx.strict = job->strict;
 	ctx.destructive_allowed = job->destructive_allowed;
@@ -259,6 +262,53 @@ static bool destructive_allowed(const sa_run_opts *o, const sa_target *t)
 	return true;
 }
 
+/* Read each configured PIN once before the run: a missing or empty PIN is
+ * a harness error now, not one error verdict per case later. The PIN is
+ * wiped at once; cases read it again when they log in. */
+static int check_pins(const sa_profile *p, sa_error *err)
+{
+	static const sa_pin_kind kinds[] = {SA_PIN_USER, SA_PIN_SO};
+	int rc = SA_OK;
+
+	for (size_t i = 0; i < SA_COUNTOF(kinds) && rc == SA_OK; i++) {
+		sa_buf pin = SA_BUF_INIT_SECURE;
+		if (sa_profile_has_pin(p, kinds[i]))
+			rc = sa_profile_read_pin(p, kinds[i], &pin, err);
+		sa_buf_free(&pin);
+	}
+	return rc;
+}
+
+/* A waiver whose case ID names no case waives nothing: most likely a typo,
+ * which an auditor must see rather than a silently failing case. */
+static void check_waivers(const sa_profile *p, const sa_suite *const *reg,
+                          json_t *warnings)
+{
+	for (size_t w = 0; w < sa_profile_waiver_count(p); w++) {
+		const sa_waiver *wv = sa_profile_waiver_at(p, w);
+		bool known = false;
+		for (size_t s = 0; reg[s] != NULL && !known; s++) {
+			for (size_t g = 0; reg[s]->groups[g] != NULL && !known;
+			     g++) {
+				const sa_case_group *grp = reg[s]->groups[g];
+				for (size_t k = 0; k < grp->n_cases && !known;
+				     k++)
+					known = strcmp(grp->cases[k].id,
+					               wv->case_id) == 0;
+			}
+		}
+		if (known)
+			continue;
+		sa_log_warn("%s:%d: waiver for '%s', which is not a case ID",
+		            sa_profile_path(p), wv->line, wv->case_id);
+		json_array_append_new(
+		    warnings,
+		    json_sprintf("%s:%d: waiver for '%s', which is not a "
+		                 "case ID",
+		                 sa_profile_path(p), wv->line, wv->case_id));
+	}
+}
+
 static int target_problem(const sa_profile *p, const sa_target *t,
                           sa_error *err)
 {
@@ -306,6 +356,7 @@ int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
 		goto out;
 	}
 	SA_TRY(sa_profile_apply_env(opts->profile, err));
+	SA_TRY(check_pins(opts->profile, err));
 	SA_TRY(sa_target_probe(&target, opts->profile, timeout_ms, err));
 	if (target.problem[0] != '\0') {
 		rc = target_problem(opts->profile, &target, err);
@@ -324,6 +375,12 @@ int sa_run(const sa_run_opts *opts, const sa_suite *const *registry,
 	doc = sa_results_new(opts->profile, started);
 	SA_ENSURE(doc != NULL, err, SA_E_NOMEM, "out of memory");
 	sa_results_set_target(doc, &target);
+	json_object_set_new(doc, "warnings", json_array());
+	check_waivers(opts->profile, registry,
+	              json_object_get(doc, "warnings"));
+	if (target.incident[0] != '\0')
+		json_array_append_new(json_object_get(doc, "warnings"),
+		                      json_string(target.incident));
 	json_object_set_new(doc, "options",
 	                    json_pack("{s:b, s:b, s:I}", "destructive", allowed,
 	                              "strict", strict, "timeout_ms",

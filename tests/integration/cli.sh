@@ -59,6 +59,25 @@ bad_profile no-token "$base
 module = /usr/lib/softhsm/libsofthsm2.so
 token = pkcs11:token=no-such-token" "no-token.ini:5: .*no-such-token"
 
+bad_profile unset-pin-env "$base
+[pkcs11]
+module = /usr/lib/softhsm/libsofthsm2.so
+token = pkcs11:token=sigaudit-demo
+user_pin_env = SA_IT_NO_SUCH_VARIABLE" "unset-pin-env.ini:6: .*SA_IT_NO_SUCH_VARIABLE"
+
+# --- a waiver naming no case is reported, not silently ignored
+cat >"$T_TMP/waiver.ini" <<INI
+$base
+[pkcs11]
+module = /usr/lib/softhsm/libsofthsm2.so
+token = pkcs11:token=sigaudit-demo
+[waiver P11-NO-SUCH]
+reason = typo in a case ID
+INI
+"$SIGAUDIT" run --profile "$T_TMP/waiver.ini" --case P11-INIT-01 --out "$T_TMP/waiver" >/dev/null 2>&1 || true
+check "unknown waiver ID is a warning in results.json" \
+	jq -e '.warnings | any(test("P11-NO-SUCH"))' "$T_TMP/waiver/results.json"
+
 # --- a clean run of one group against SoftHSM2
 out=$T_TMP/run1
 code=0
@@ -77,6 +96,19 @@ check "report rebuilds junit.xml" test -s "$out/junit.xml" -a \( "$code" -eq 0 -
 code=0; "$SIGAUDIT" report "$T_TMP/nowhere" >/dev/null 2>&1 || code=$?
 check "report on a missing dir exits 1" test "$code" -eq 1
 
+# --- compare: the same cases side by side, as text, Markdown and JSON
+"$SIGAUDIT" run --profile "$prof" --case 'P11-SES-0*' --out "$T_TMP/run2" >/dev/null 2>&1 || true
+check "compare text lists a case with both verdicts" \
+	bash -c '"$0" compare "$1" "$2" | grep -qE "^P11-SES-01 +pass +pass"' "$SIGAUDIT" "$out" "$T_TMP/run2"
+check "compare marks cases missing from a run" \
+	bash -c '"$0" compare "$1" "$2" | grep -qE "^P11-SES-10 +[a-z]+ +-"' "$SIGAUDIT" "$out" "$T_TMP/run2"
+check "compare --format md is a table" \
+	bash -c '"$0" compare --format md "$1" "$2" | grep -q "^| P11-SES-01 | pass | pass |"' "$SIGAUDIT" "$out" "$T_TMP/run2"
+check "compare --format json --mechanisms has both runs and the matrix" \
+	bash -c '"$0" compare --format json --mechanisms "$1" "$2" | jq -e "(.runs | length) == 2 and (.mechanisms | length) > 10"' "$SIGAUDIT" "$out" "$T_TMP/run2"
+code=0; "$SIGAUDIT" compare "$T_TMP/nowhere" >/dev/null 2>&1 || code=$?
+check "compare on a missing run exits 1" test "$code" -eq 1
+
 # --- no PIN in anything written or printed
 leak=0
 for pin in "$user_pin" "$so_pin"; do
@@ -89,7 +121,7 @@ if [ -n "${SIGAUDIT_FAULTMOD-}" ]; then
 	for mode in crash:C_GetSessionInfo abort:C_GetSessionInfo hang:C_GetSessionInfo; do
 		o=$T_TMP/fault-${mode%%:*}
 		code=0
-		SA_FAULT=$mode "$SIGAUDIT" run --profile "$fault" --suite pkcs11 --timeout 3 \
+		SA_FAULT=$mode "$SIGAUDIT" run --profile "$fault" --suite pkcs11 --timeout 2 \
 			--out "$o" >"$o.log" 2>&1 || code=$?
 		n_err=$(jq '[.cases[] | select(.verdict == "error")] | length' "$o/results.json")
 		n_all=$(jq '.cases | length' "$o/results.json")

@@ -36,7 +36,7 @@ check()
 {
 	local what=$1
 	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
+	if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi
 }
 
 finish()
