@@ -19,8 +19,14 @@ typedef struct sa_buf {
 	bool secure;
 } sa_buf;
 
-#define SA_BUF_INIT {NULL, 0, 0, false, false}
-#define SA_BUF_INIT_SECURE {NULL, 0, 0, false, true}
+#define SA_BUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0, false, false                                       \
+	}
+#define SA_BUF_INIT_SECURE                                                     \
+	{                                                                      \
+		NULL, 0, 0, false, true                                        \
+	}
 
 /** Ensure room for `extra` more bytes (plus the NUL). 0 or SA_E_NOMEM/RANGE. */
 int sa_buf_reserve(sa_buf *buf, size_t extra);
@@ -28,7 +34,7 @@ int sa_buf_reserve(sa_buf *buf, size_t extra);
 int sa_buf_append(sa_buf *buf, const void *data, size_t len);
 int sa_buf_append_str(sa_buf *buf, const char *str);
 int sa_buf_appendf(sa_buf *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /** Append `len` bytes as lowercase hex. */
 int sa_buf_append_hex(sa_buf *buf, const void *data, size_t len);
 /** true when no operation has failed. */

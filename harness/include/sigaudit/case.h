@@ -28,7 +28,8 @@ typedef enum sa_verdict {
 	SA_VERDICT_SKIP,
 	SA_VERDICT_ERROR,
 	SA_VERDICT_FAIL,
-	SA_VERDICT_WAIVED, /* applied by the runner from the profile, never by a case */
+	SA_VERDICT_WAIVED, /* applied by the runner from the profile, never by a
+	                      case */
 	SA_VERDICT_COUNT_
 } sa_verdict;
 
@@ -36,28 +37,36 @@ typedef enum sa_verdict {
 const char *sa_verdict_str(sa_verdict v);
 /** Parse the strings above; returns -1 for anything else. */
 int sa_verdict_parse(const char *s);
-/** Severity order used to combine verdicts: FAIL > ERROR > SKIP > INFO > PASS. */
+/** Severity order used to combine verdicts: FAIL > ERROR > SKIP > INFO > PASS.
+ */
 sa_verdict sa_verdict_worst(sa_verdict a, sa_verdict b);
 
 /* Tags (DESIGN §5). */
 enum {
-	SA_TAG_DESTRUCTIVE = 1u << 0, /* changes or may damage the token: needs --destructive and a disposable token */
-	SA_TAG_NEEDS_SO = 1u << 1,    /* logs in as Security Officer: needs the SO PIN */
+	SA_TAG_DESTRUCTIVE = 1u << 0, /* changes or may damage the token: needs
+	                                 --destructive and a disposable token */
+	SA_TAG_NEEDS_SO =
+	    1u << 1, /* logs in as Security Officer: needs the SO PIN */
 	SA_TAG_SLOW = 1u << 2,
 	SA_TAG_NETWORK = 1u << 3,
-	SA_TAG_FINDING = 1u << 4,     /* a security finding, not a specification failure */
+	SA_TAG_FINDING =
+	    1u << 4, /* a security finding, not a specification failure */
 };
 
 /* What the runner prepares in the child before calling run(). */
 enum {
-	SA_NEED_P11_MODULE = 1u << 0, /* module loaded, NOT initialised: the case calls C_Initialize itself */
-	SA_NEED_P11 = 1u << 1,        /* module loaded and C_Initialize'd with the profile's init args */
-	SA_NEED_TOKEN = 1u << 2,      /* implies SA_NEED_P11: the profile's token found, slot id known */
-	SA_NEED_USER_PIN = 1u << 3,   /* the user PIN is configured (else skip) */
-	SA_NEED_SO_PIN = 1u << 4,     /* the SO PIN is configured (else skip) */
+	SA_NEED_P11_MODULE = 1u << 0, /* module loaded, NOT initialised: the
+	                                 case calls C_Initialize itself */
+	SA_NEED_P11 = 1u << 1,      /* module loaded and C_Initialize'd with the
+	                               profile's init args */
+	SA_NEED_TOKEN = 1u << 2,    /* implies SA_NEED_P11: the profile's token
+	                               found, slot id known */
+	SA_NEED_USER_PIN = 1u << 3, /* the user PIN is configured (else skip) */
+	SA_NEED_SO_PIN = 1u << 4,   /* the SO PIN is configured (else skip) */
 };
 
-/** Terminator of sa_case.mechs (CKM_RSA_PKCS_KEY_PAIR_GEN is 0, so 0 cannot be). */
+/** Terminator of sa_case.mechs (CKM_RSA_PKCS_KEY_PAIR_GEN is 0, so 0 cannot
+ * be). */
 #define SA_MECH_END (~0UL)
 
 typedef struct sa_case_ctx sa_case_ctx;
@@ -67,18 +76,21 @@ typedef struct sa_case {
 	const char *id;          /* stable, never reused: "P11-SES-04" */
 	const char *title;       /* one line */
 	const char *description; /* what is checked and why it matters */
-	const char *remediation; /* what the provider should change when it fails */
-	const char *const *refs; /* NULL-terminated: "PKCS#11 B2.40 §5.6.7", ... */
-	int impact;              /* 1..5 (I1..I5) */
-	const char *threat;      /* short threat name for the risk model */
-	unsigned tags;           /* SA_TAG_* */
-	unsigned needs;          /* SA_NEED_* */
-	const unsigned long *mechs; /* mechanisms the token must list, SA_MECH_END-terminated; may be NULL */
+	const char
+	    *remediation; /* what the provider should change when it fails */
+	const char *const
+	    *refs;          /* NULL-terminated: "PKCS#11 B2.40 §5.6.7", ... */
+	int impact;         /* 1..5 (I1..I5) */
+	const char *threat; /* short threat name for the risk model */
+	unsigned tags;      /* SA_TAG_* */
+	unsigned needs;     /* SA_NEED_* */
+	const unsigned long *mechs; /* mechanisms the token must list,
+	                               SA_MECH_END-terminated; may be NULL */
 	sa_case_fn run;
 } sa_case;
 
 /** Compound-literal helpers for the const tables. */
-#define SA_REFS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define SA_REFS(...)  ((const char *const[]){__VA_ARGS__, NULL})
 #define SA_MECHS(...) ((const unsigned long[]){__VA_ARGS__, SA_MECH_END})
 
 typedef struct sa_case_group {
@@ -90,7 +102,7 @@ typedef struct sa_case_group {
  *   const sa_case_group sa_<suite>_group_<name> = {cases, SA_COUNTOF(cases)};
  * and listed by pointer (NULL-terminated) in the suite's suite.c. */
 typedef struct sa_suite {
-	const char *name;  /* "pkcs11" */
+	const char *name; /* "pkcs11" */
 	const char *title;
 	const sa_case_group *const *groups; /* NULL-terminated */
 } sa_suite;
@@ -107,24 +119,25 @@ sa_error *sa_case_err(sa_case_ctx *ctx);
 /** Record one check. Returns ok. expected/observed may be NULL. A check that
  * is not ok makes the case FAIL. */
 bool sa_case_check(sa_case_ctx *ctx, bool ok, const char *what,
-		   const char *expected, const char *observed);
+                   const char *expected, const char *observed);
 /** Same, with observed formatted printf-style. */
 bool sa_case_checkf(sa_case_ctx *ctx, bool ok, const char *what,
-		    const char *expected, const char *observed_fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+                    const char *expected, const char *observed_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /** Explicit verdicts with a one-line reason (printf-style). */
 void sa_case_fail(sa_case_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void sa_case_error(sa_case_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void sa_case_skip(sa_case_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void sa_case_info(sa_case_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/** An observation that does not change the verdict (goes to results and trace). */
+    __attribute__((format(printf, 2, 3)));
+/** An observation that does not change the verdict (goes to results and trace).
+ */
 void sa_case_note(sa_case_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /** Mark the case as having passed only under the lenient reading of the
  * specification (a permitted but not strict return code). Set automatically
@@ -134,7 +147,7 @@ void sa_case_mark_lenient(sa_case_ctx *ctx);
 /** Write an evidence file evidence/<case-id>/<name> (name: [A-Za-z0-9._-]+).
  * The runner hashes it into results.json. Never pass secrets here. */
 int sa_case_evidence(sa_case_ctx *ctx, const char *name, const void *data,
-		     size_t len);
+                     size_t len);
 
 /** Whether --destructive was given AND the token is marked disposable in the
  * profile (the runner already skips SA_TAG_DESTRUCTIVE cases otherwise). */

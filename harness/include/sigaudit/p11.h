@@ -22,13 +22,15 @@
 #define SA_CKR_END ((CK_RV)~0UL)
 /** A lenient set for sa_p11_check_rv: SA_LENIENT(CKR_A, CKR_B). */
 #define SA_LENIENT(...) ((const CK_RV[]){__VA_ARGS__, SA_CKR_END})
-#define SA_STRICT_ONLY ((const CK_RV *)NULL)
+#define SA_STRICT_ONLY  ((const CK_RV *)NULL)
 
-/** "CKR_OK", ...; "CKR_0x%08lx" (static per-thread buffer) for unknown codes. */
+/** "CKR_OK", ...; "CKR_0x%08lx" (static per-thread buffer) for unknown codes.
+ */
 const char *sa_p11_rv_name(CK_RV rv);
 /** "CKM_RSA_PKCS", ...; "CKM_0x%08lx" for unknown. */
 const char *sa_p11_mech_name(CK_MECHANISM_TYPE m);
-/** Parse "CKR_OK" / "CKM_ECDSA" names (or 0x hex); -1 (as CK_ULONG ~0) when unknown. */
+/** Parse "CKR_OK" / "CKM_ECDSA" names (or 0x hex); -1 (as CK_ULONG ~0) when
+ * unknown. */
 CK_RV sa_p11_rv_parse(const char *name);
 CK_MECHANISM_TYPE sa_p11_mech_parse(const char *name);
 /** "CKA_VALUE", ...; "CKA_0x%08lx" for unknown. */
@@ -49,7 +51,8 @@ void sa_case_init_args(const sa_case_ctx *ctx, CK_C_INITIALIZE_ARGS *out);
  * profile. The PIN never leaves this function except into C_Login; it is wiped
  * afterwards. Returns the CK_RV of C_Login, or CKR_FUNCTION_FAILED with a
  * case error when the PIN is not configured. */
-CK_RV sa_p11_login(sa_case_ctx *ctx, CK_SESSION_HANDLE session, CK_USER_TYPE who);
+CK_RV sa_p11_login(sa_case_ctx *ctx, CK_SESSION_HANDLE session,
+                   CK_USER_TYPE who);
 /** Length of the configured PIN (for PIN length checks) or 0. */
 size_t sa_p11_pin_len(sa_case_ctx *ctx, CK_USER_TYPE who);
 
@@ -60,17 +63,18 @@ CK_RV sa_p11_open(sa_case_ctx *ctx, CK_FLAGS flags, CK_SESSION_HANDLE *out);
 /** Record a return-code check:
  *  - observed == strict            -> the check holds;
  *  - observed in lenient (list)    -> the check holds, the case is marked
- *                                     lenient (and FAILS when the profile sets strict = true);
+ *                                     lenient (and FAILS when the profile sets
+ * strict = true);
  *  - otherwise                     -> the check fails.
  * The check's expected text lists the strict code and the permitted set. */
 bool sa_p11_check_rv(sa_case_ctx *ctx, const char *what, CK_RV observed,
-		     CK_RV strict, const CK_RV *lenient);
+                     CK_RV strict, const CK_RV *lenient);
 
 /** Whether the token lists mechanism m (from the probe made before the run). */
 bool sa_case_has_mech(const sa_case_ctx *ctx, CK_MECHANISM_TYPE m);
 
 /** Blank-padded fixed-width PKCS#11 string -> trimmed C string in out. */
 void sa_p11_str(char *out, size_t out_size, const CK_UTF8CHAR *field,
-		size_t field_len);
+                size_t field_len);
 
 #endif

@@ -34,26 +34,27 @@ typedef struct sa_waiver {
 } sa_waiver;
 
 /** Components whose exposure the profile declares (likelihood L1..L5). */
-#define SA_COMPONENTS(X)                                                      \
-	X(HSM, "hsm")                                                         \
-	X(TSA, "tsa")                                                         \
-	X(OCSP, "ocsp")                                                       \
-	X(CRL, "crl")                                                         \
-	X(CA, "ca")                                                           \
+#define SA_COMPONENTS(X)                                                       \
+	X(HSM, "hsm")                                                          \
+	X(TSA, "tsa")                                                          \
+	X(OCSP, "ocsp")                                                        \
+	X(CRL, "crl")                                                          \
+	X(CA, "ca")                                                            \
 	X(SIGNING, "signing")
 
 typedef enum sa_component {
 #define SA_COMPONENT_ENUM_(name, str) SA_COMPONENT_##name,
 	SA_COMPONENTS(SA_COMPONENT_ENUM_)
 #undef SA_COMPONENT_ENUM_
-	SA_COMPONENT_COUNT_
+	    SA_COMPONENT_COUNT_
 } sa_component;
 
-/** Parse a profile file. On error *out is NULL, err says "<file>:<line>: ...". */
+/** Parse a profile file. On error *out is NULL, err says "<file>:<line>: ...".
+ */
 int sa_profile_load(sa_profile **out, const char *path, sa_error *err);
 /** Parse from memory (fuzzing, tests); `name` is used in messages. */
 int sa_profile_load_mem(sa_profile **out, const char *name, const char *text,
-			size_t len, sa_error *err);
+                        size_t len, sa_error *err);
 void sa_profile_free(sa_profile *p);
 
 /** [profile] name, or the file name without directory and ".ini". */
@@ -63,16 +64,21 @@ const char *sa_profile_description(const sa_profile *p); /* may be NULL */
 
 /** [pkcs11] module: path of the PKCS#11 library (expanded); NULL if none. */
 const char *sa_profile_module(const sa_profile *p);
-/** [pkcs11] token: an RFC 7512 PKCS#11 URI (validated with p11-kit); NULL if none. */
+/** [pkcs11] token: an RFC 7512 PKCS#11 URI (validated with p11-kit); NULL if
+ * none. */
 const char *sa_profile_token_uri(const sa_profile *p);
-/** [pkcs11] init_args: string passed as CK_C_INITIALIZE_ARGS.pReserved (NSS softoken). */
+/** [pkcs11] init_args: string passed as CK_C_INITIALIZE_ARGS.pReserved (NSS
+ * softoken). */
 const char *sa_profile_init_args(const sa_profile *p);
 /** [pkcs11] disposable_token: the token label that --destructive may alter. */
 const char *sa_profile_disposable_label(const sa_profile *p);
-/** [pkcs11] strict = true: a return code that is only leniently permitted fails. */
+/** [pkcs11] strict = true: a return code that is only leniently permitted
+ * fails. */
 bool sa_profile_strict(const sa_profile *p);
-/** Line of a key in the file, for error messages about its value ("pkcs11", "module"); 0 if absent. */
-int sa_profile_key_line(const sa_profile *p, const char *section, const char *key);
+/** Line of a key in the file, for error messages about its value ("pkcs11",
+ * "module"); 0 if absent. */
+int sa_profile_key_line(const sa_profile *p, const char *section,
+                        const char *key);
 
 /** Whether a PIN source is configured (env var or file) for kind. */
 bool sa_profile_has_pin(const sa_profile *p, sa_pin_kind kind);
@@ -81,7 +87,7 @@ bool sa_profile_has_pin(const sa_profile *p, sa_pin_kind kind);
  * trailing newline in the file is dropped. SA_E_SECRET when not configured or
  * empty. The error message never contains the PIN. */
 int sa_profile_read_pin(const sa_profile *p, sa_pin_kind kind, sa_buf *out,
-			sa_error *err);
+                        sa_error *err);
 
 /** The waiver for a case ID, or NULL. */
 const sa_waiver *sa_profile_waiver(const sa_profile *p, const char *case_id);
@@ -99,7 +105,7 @@ unsigned sa_profile_timeout(const sa_profile *p);
  * is loaded (e.g. SOFTHSM2_CONF). */
 size_t sa_profile_env_count(const sa_profile *p);
 void sa_profile_env_at(const sa_profile *p, size_t i, const char **key,
-		       const char **value);
+                       const char **value);
 /** setenv() every [environment] pair. */
 int sa_profile_apply_env(const sa_profile *p, sa_error *err);
 
