@@ -3,9 +3,9 @@
 # with the plain "N passed, M failed" line.
 #
 # Environment: SIGAUDIT (the binary), SIGAUDIT_FAULTMOD (the fault module),
-# SA_ROOT (repo root), SA_BUILD (build dir). SIGAUDIT_STATE: the provisioned
-# token's state dir; when unset, a token is provisioned under the build dir
-# (scripts/provision-softhsm is idempotent and locks against parallel runs).
+# SA_ROOT (repo root), SA_BUILD (build dir). SIGAUDIT_STATE: the token's
+# state dir (CMake gives each test its own); the token is provisioned there
+# when missing (scripts/provision-softhsm is idempotent and takes a lock).
 set -euo pipefail
 
 : "${SIGAUDIT:?}" "${SA_ROOT:?}" "${SA_BUILD:?}"
