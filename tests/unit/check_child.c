@@ -111,7 +111,7 @@ static Suite *child_suite(void)
 {
 	Suite *s = suite_create("child");
 	TCase *tc = tcase_create("processes");
-	tcase_set_timeout(tc, 20);
+	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_child_table, 0,
 	                    (int)(sizeof(table) / sizeof(table[0])));
 	suite_add_tcase(s, tc);
