@@ -82,7 +82,7 @@ __attribute__((destructor)) static void unload(void)
  * first: an ASan-built host installs its own SIGSEGV handler, which would turn
  * the crash into a report and exit(1), and the runner must see a process
  * killed by a signal. */
-static void crash(void)
+_Noreturn void sa_fm_crash(void)
 {
 	/* volatile: the compiler may not see the NULL and turn the store into
 	 * a trap instruction (SIGILL) or drop it. */
@@ -119,7 +119,7 @@ static bool enter(enum sa_fm_func f, CK_RV *rv)
 	pthread_once(&load_once, load);
 	act = sa_fm_spec.action[f];
 	if (act & SA_FM_ACT_CRASH)
-		crash();
+		sa_fm_crash();
 	if (act & SA_FM_ACT_ABORT)
 		abort();
 	if (act & SA_FM_ACT_HANG)

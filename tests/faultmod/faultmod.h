@@ -16,9 +16,10 @@
 /* All 68 functions of the v2.40 CK_FUNCTION_LIST, in list order (B2.40 §5.3),
  * as X(name, call, params, args):
  *   call   REAL: the wrapper calls the target directly;
- *          HOOK: the wrapper calls sa_fm_hook_<name>() (hooks.c, logout.c),
- *          which has the same signature, calls the target itself and
- *          applies the named faults that concern this function.
+ *          HOOK: the wrapper calls sa_fm_hook_<name>() (hooks.c, logout.c,
+ *          keys.c, ops.c), which has the same signature, calls the target
+ *          itself (or the logout layer, for keys.c) and applies the named
+ *          faults that concern this function.
  *   params the parameter list, args the same names as an argument list.
  * The generic parts of every wrapper (crash/abort/hang/noop before the call,
  * rv rewriting after it) are generated from this table in faultmod.c. */
@@ -77,7 +78,7 @@
 	  (CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n,            \
 	   CK_OBJECT_HANDLE_PTR obj),                                         \
 	  (s, tmpl, n, obj))                                                  \
-	X(C_CopyObject, REAL,                                                 \
+	X(C_CopyObject, HOOK,                                                 \
 	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR tmpl,  \
 	   CK_ULONG n, CK_OBJECT_HANDLE_PTR new_obj),                         \
 	  (s, obj, tmpl, n, new_obj))                                         \
@@ -90,7 +91,7 @@
 	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR tmpl,  \
 	   CK_ULONG n),                                                       \
 	  (s, obj, tmpl, n))                                                  \
-	X(C_SetAttributeValue, REAL,                                          \
+	X(C_SetAttributeValue, HOOK,                                          \
 	  (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR tmpl,  \
 	   CK_ULONG n),                                                       \
 	  (s, obj, tmpl, n))                                                  \
@@ -106,29 +107,29 @@
 	SA_FM_CIPHER_(X, Decrypt)               \
 	X(C_DigestInit, REAL, (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech),   \
 	  (s, mech))                                                          \
-	SA_FM_INOUT_(X, C_Digest)                                             \
-	SA_FM_IN_(X, C_DigestUpdate)                                          \
+	SA_FM_INOUT_(X, C_Digest, REAL)                                       \
+	SA_FM_IN_(X, C_DigestUpdate, REAL)                                    \
 	X(C_DigestKey, REAL, (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key),     \
 	  (s, key))                                                           \
-	SA_FM_OUT_(X, C_DigestFinal)                                          \
-	SA_FM_INIT_(X, C_SignInit)                                            \
-	SA_FM_INOUT_(X, C_Sign)                                               \
-	SA_FM_IN_(X, C_SignUpdate)                                            \
-	SA_FM_OUT_(X, C_SignFinal)                                            \
-	SA_FM_INIT_(X, C_SignRecoverInit)                                     \
-	SA_FM_INOUT_(X, C_SignRecover)                                        \
-	SA_FM_INIT_(X, C_VerifyInit)                                          \
-	SA_FM_ININ_(X, C_Verify)                                              \
-	SA_FM_IN_(X, C_VerifyUpdate)                                          \
+	SA_FM_OUT_(X, C_DigestFinal, REAL)                                    \
+	SA_FM_INIT_(X, C_SignInit, HOOK)                                      \
+	SA_FM_INOUT_(X, C_Sign, HOOK)                                         \
+	SA_FM_IN_(X, C_SignUpdate, REAL)                                      \
+	SA_FM_OUT_(X, C_SignFinal, HOOK)                                      \
+	SA_FM_INIT_(X, C_SignRecoverInit, REAL)                               \
+	SA_FM_INOUT_(X, C_SignRecover, REAL)                                  \
+	SA_FM_INIT_(X, C_VerifyInit, REAL)                                    \
+	SA_FM_ININ_(X, C_Verify, REAL)                                        \
+	SA_FM_IN_(X, C_VerifyUpdate, REAL)                                    \
 	X(C_VerifyFinal, REAL,                                                \
 	  (CK_SESSION_HANDLE s, CK_BYTE_PTR sig, CK_ULONG sig_len),           \
 	  (s, sig, sig_len))                                                  \
-	SA_FM_INIT_(X, C_VerifyRecoverInit)                                   \
-	SA_FM_INOUT_(X, C_VerifyRecover)                                      \
-	SA_FM_INOUT_(X, C_DigestEncryptUpdate)                                \
-	SA_FM_INOUT_(X, C_DecryptDigestUpdate)                                \
-	SA_FM_INOUT_(X, C_SignEncryptUpdate)                                  \
-	SA_FM_INOUT_(X, C_DecryptVerifyUpdate)                                \
+	SA_FM_INIT_(X, C_VerifyRecoverInit, REAL)                             \
+	SA_FM_INOUT_(X, C_VerifyRecover, REAL)                                \
+	SA_FM_INOUT_(X, C_DigestEncryptUpdate, REAL)                          \
+	SA_FM_INOUT_(X, C_DecryptDigestUpdate, REAL)                          \
+	SA_FM_INOUT_(X, C_SignEncryptUpdate, REAL)                            \
+	SA_FM_INOUT_(X, C_DecryptVerifyUpdate, REAL)                          \
 	X(C_GenerateKey, HOOK,                                                \
 	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech, CK_ATTRIBUTE_PTR tmpl, \
 	   CK_ULONG n, CK_OBJECT_HANDLE_PTR key),                             \
@@ -139,63 +140,64 @@
 	   CK_ATTRIBUTE_PTR priv_tmpl, CK_ULONG priv_n,                       \
 	   CK_OBJECT_HANDLE_PTR pub, CK_OBJECT_HANDLE_PTR priv),              \
 	  (s, mech, pub_tmpl, pub_n, priv_tmpl, priv_n, pub, priv))           \
-	X(C_WrapKey, REAL,                                                    \
+	X(C_WrapKey, HOOK,                                                    \
 	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,                        \
 	   CK_OBJECT_HANDLE wrapping_key, CK_OBJECT_HANDLE key,               \
 	   CK_BYTE_PTR out, CK_ULONG_PTR out_len),                            \
 	  (s, mech, wrapping_key, key, out, out_len))                         \
-	X(C_UnwrapKey, REAL,                                                  \
+	X(C_UnwrapKey, HOOK,                                                  \
 	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,                        \
 	   CK_OBJECT_HANDLE unwrapping_key, CK_BYTE_PTR in, CK_ULONG in_len,  \
 	   CK_ATTRIBUTE_PTR tmpl, CK_ULONG n, CK_OBJECT_HANDLE_PTR key),      \
 	  (s, mech, unwrapping_key, in, in_len, tmpl, n, key))                \
-	X(C_DeriveKey, REAL,                                                  \
+	X(C_DeriveKey, HOOK,                                                  \
 	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,                        \
 	   CK_OBJECT_HANDLE base_key, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n,      \
 	   CK_OBJECT_HANDLE_PTR key),                                         \
 	  (s, mech, base_key, tmpl, n, key))                                  \
-	SA_FM_IN_(X, C_SeedRandom)                                            \
-	SA_FM_IN_(X, C_GenerateRandom)                                        \
+	SA_FM_IN_(X, C_SeedRandom, REAL)                                      \
+	SA_FM_IN_(X, C_GenerateRandom, REAL)                                  \
 	X(C_GetFunctionStatus, REAL, (CK_SESSION_HANDLE s), (s))              \
 	X(C_CancelFunction, REAL, (CK_SESSION_HANDLE s), (s))                 \
 	X(C_WaitForSlotEvent, REAL,                                           \
 	  (CK_FLAGS flags, CK_SLOT_ID_PTR slot, CK_VOID_PTR reserved),        \
 	  (flags, slot, reserved))
 
-/* The signature shapes shared by many functions. */
+/* The signature shapes shared by many functions; call as in the table. */
 /* C_xxxInit(session, mechanism, key) */
-#define SA_FM_INIT_(X, name)                                                  \
-	X(name, REAL,                                                         \
+#define SA_FM_INIT_(X, name, call)                                            \
+	X(name, call,                                                         \
 	  (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key), \
 	  (s, mech, key))
 /* (session, in, in_len): C_xxxUpdate without output, C_SeedRandom; and
  * C_GenerateRandom, whose "in" buffer is really its output. */
-#define SA_FM_IN_(X, name)                                                    \
-	X(name, REAL, (CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len), \
+#define SA_FM_IN_(X, name, call)                                              \
+	X(name, call, (CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len), \
 	  (s, in, in_len))
 /* (session, in, in_len, out, out_len): the single-part and dual functions */
-#define SA_FM_INOUT_(X, name)                                                 \
-	X(name, REAL,                                                         \
+#define SA_FM_INOUT_(X, name, call)                                           \
+	X(name, call,                                                         \
 	  (CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len,              \
 	   CK_BYTE_PTR out, CK_ULONG_PTR out_len),                            \
 	  (s, in, in_len, out, out_len))
 /* (session, in, in_len, sig, sig_len): C_Verify */
-#define SA_FM_ININ_(X, name)                                                  \
-	X(name, REAL,                                                         \
+#define SA_FM_ININ_(X, name, call)                                            \
+	X(name, call,                                                         \
 	  (CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len,              \
 	   CK_BYTE_PTR sig, CK_ULONG sig_len),                                \
 	  (s, in, in_len, sig, sig_len))
 /* (session, out, out_len): C_xxxFinal with output */
-#define SA_FM_OUT_(X, name)                                                   \
-	X(name, REAL,                                                         \
+#define SA_FM_OUT_(X, name, call)                                             \
+	X(name, call,                                                         \
 	  (CK_SESSION_HANDLE s, CK_BYTE_PTR out, CK_ULONG_PTR out_len),       \
 	  (s, out, out_len))
-/* C_<op>Init, C_<op>, C_<op>Update, C_<op>Final of Encrypt and Decrypt */
+/* C_<op>Init (hooked: sign-ignores-usage), C_<op>, C_<op>Update,
+ * C_<op>Final of Encrypt and Decrypt */
 #define SA_FM_CIPHER_(X, op)                                                  \
-	SA_FM_INIT_(X, C_##op##Init)                                          \
-	SA_FM_INOUT_(X, C_##op)                                               \
-	SA_FM_INOUT_(X, C_##op##Update)                                       \
-	SA_FM_OUT_(X, C_##op##Final)
+	SA_FM_INIT_(X, C_##op##Init, HOOK)                                    \
+	SA_FM_INOUT_(X, C_##op, REAL)                                         \
+	SA_FM_INOUT_(X, C_##op##Update, REAL)                                 \
+	SA_FM_OUT_(X, C_##op##Final, REAL)
 /* clang-format on */
 
 /* One id per function, in table order. */
@@ -261,7 +263,73 @@ enum sa_fm_func {
 	  "(B2.40 §3.2, §5.6.7)")                                             \
 	X(LOGOUT_KEEPS_OBJECTS, "logout-keeps-objects",                       \
 	  "after C_Logout, private objects stay readable and findable "       \
-	  "(B2.40 §5.6.8)")
+	  "(B2.40 §5.6.8)")                                                   \
+	X(GETATTR_UNAVAILABLE_NOT_SET, "getattr-unavailable-not-set",         \
+	  "C_GetAttributeValue: failed slots keep the caller's ulValueLen, "  \
+	  "not CK_UNAVAILABLE_INFORMATION (B2.40 §5.7.5)")                    \
+	X(GETATTR_STOP_AT_FIRST_ERROR, "getattr-stop-at-first-error",         \
+	  "C_GetAttributeValue: slots after the first failing one are left "  \
+	  "unfilled (B2.40 §5.7.5: every slot is processed)")                 \
+	X(KEYGEN_BITS_LIE, "keygen-bits-lie",                                 \
+	  "generated RSA keys: CKA_MODULUS_BITS reads requested+8 "           \
+	  "(B2.40 §5.14.2; Curr v2.40 §2.1)")                                 \
+	X(KEYGEN_LOCAL_FALSE, "keygen-local-false",                           \
+	  "generated keys: CKA_LOCAL FALSE, CKA_KEY_GEN_MECHANISM "           \
+	  "CK_UNAVAILABLE_INFORMATION (B2.40 §4.7)")                          \
+	X(EC_POINT_OFF_CURVE, "ec-point-off-curve",                           \
+	  "CKA_EC_POINT: last byte of Y flipped, point off the curve "        \
+	  "(Curr v2.40 §2.3)")                                                \
+	X(EC_POINT_RAW, "ec-point-raw",                                       \
+	  "CKA_EC_POINT without its DER OCTET STRING wrapper "                \
+	  "(Curr v2.40 §2.3)")                                                \
+	X(KEYGEN_LEAVES_OBJECT, "keygen-leaves-object",                       \
+	  "a failing C_GenerateKey(Pair) leaves a CKO_DATA session object "   \
+	  "(B2.40 §5.14.1-5.14.2)")                                           \
+	X(LEAK_SENSITIVE, "leak-sensitive",                                   \
+	  "C_GetAttributeValue: CKR_OK and a value for sensitive attributes " \
+	  "of sensitive/unextractable keys (B2.40 §4.9, §5.7.5)")             \
+	X(UNLATCH_SENSITIVE, "unlatch-sensitive",                             \
+	  "C_SetAttributeValue/C_CopyObject: CKA_SENSITIVE TRUE->FALSE "      \
+	  "accepted (B2.40 footnote 11; §4.1.2-4.1.3)")                       \
+	X(UNLATCH_EXTRACTABLE, "unlatch-extractable",                         \
+	  "C_SetAttributeValue/C_CopyObject: CKA_EXTRACTABLE FALSE->TRUE "    \
+	  "accepted (B2.40 footnote 12; §4.1.2-4.1.3)")                       \
+	X(UNLATCH_WRAP_WITH_TRUSTED, "unlatch-wrap-with-trusted",             \
+	  "C_SetAttributeValue/C_CopyObject: CKA_WRAP_WITH_TRUSTED "          \
+	  "TRUE->FALSE accepted (B2.40 footnote 11; §4.1.2-4.1.3)")           \
+	X(HISTORY_LIES, "history-lies",                                       \
+	  "CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_LOCAL read TRUE " \
+	  "for every key (B2.40 §4.7, §4.9, §5.14.4)")                        \
+	X(WRAP_IGNORES_EXTRACTABLE, "wrap-ignores-extractable",               \
+	  "C_WrapKey of a CKA_EXTRACTABLE=FALSE key: CKR_OK, 40 random "      \
+	  "bytes (B2.40 §5.14.3: CKR_KEY_UNEXTRACTABLE)")                     \
+	X(WRAP_IGNORES_CKA_WRAP, "wrap-ignores-cka-wrap",                     \
+	  "C_WrapKey with a CKA_WRAP=FALSE wrapping key succeeds "            \
+	  "(B2.40 §4.7, §5.14.3)")                                            \
+	X(SIGN_IGNORES_USAGE, "sign-ignores-usage",                           \
+	  "C_SignInit/C_EncryptInit/C_DecryptInit ignore CKA_SIGN/ENCRYPT/"   \
+	  "DECRYPT=FALSE (B2.40 §5.1.6 CKR_KEY_FUNCTION_NOT_PERMITTED)")      \
+	X(IGNORE_ALLOWED_MECHANISMS, "ignore-allowed-mechanisms",             \
+	  "CKA_ALLOWED_MECHANISMS dropped from templates, reported back, "    \
+	  "never enforced (B2.40 §4.7)")                                      \
+	X(ALWAYS_AUTH_IGNORED, "always-auth-ignored",                         \
+	  "CKA_ALWAYS_AUTHENTICATE dropped from templates, reported back: "   \
+	  "no context login needed (B2.40 §4.9, §5.6.7)")                     \
+	X(TRUSTED_SETTABLE, "trusted-settable",                               \
+	  "C_SetAttributeValue(CKA_TRUSTED=TRUE) outside an SO session "      \
+	  "accepted (B2.40 footnote 10; §4.10)")                              \
+	X(WRAP_TEMPLATE_IGNORED, "wrap-template-ignored",                     \
+	  "CKA_WRAP_TEMPLATE/CKA_UNWRAP_TEMPLATE dropped from templates, "    \
+	  "reported back (B2.40 §5.14.3-5.14.4)")                             \
+	X(PRIVATE_VISIBLE_PUBLIC, "private-visible-public",                   \
+	  "C_FindObjects in a public session also returns CKA_PRIVATE "       \
+	  "objects seen earlier (B2.40 §4.4; UG v2.40 §2.6)")                 \
+	X(SIGN_BAD_SIGNATURE, "sign-bad-signature",                           \
+	  "C_Sign/C_SignFinal output: one bit of the first byte flipped "     \
+	  "(B2.40 §5.11.2, §5.11.4)")                                         \
+	X(CRASH_ON_ABUSE, "crash-on-abuse",                                   \
+	  "SIGSEGV on a NULL template with count > 0 or ulValueLen > 2^30 "   \
+	  "(B2.40 §5.1.6 CKR_ARGUMENTS_BAD)")
 /* clang-format on */
 
 /* clang-format off */
@@ -272,6 +340,8 @@ enum sa_fm_named {
 	SA_FM_NAMED_COUNT
 };
 /* clang-format on */
+
+_Static_assert(SA_FM_NAMED_COUNT <= 64, "sa_fm_spec.named is 64 bits");
 
 /* What SA_FAULT asks for a function before it is forwarded. */
 enum {
@@ -293,7 +363,7 @@ struct sa_fm_rv_rule {
 /* The parsed SA_FAULT; written once (spec.c), then only read. */
 struct sa_fm_spec {
 	unsigned action[SA_FM_FUNC_COUNT];
-	uint32_t named; /* 1u << SA_FM_NAMED_* */
+	uint64_t named; /* UINT64_C(1) << SA_FM_NAMED_* */
 	struct sa_fm_rv_rule rv[SA_FM_MAX_RV_RULES];
 	size_t n_rv;
 };
@@ -311,7 +381,7 @@ void sa_fm_spec_parse(const char *text);
 /** Whether named fault `f` is on. */
 static inline bool sa_fm_on(enum sa_fm_named f)
 {
-	return (sa_fm_spec.named & (UINT32_C(1) << f)) != 0;
+	return (sa_fm_spec.named & (UINT64_C(1) << f)) != 0;
 }
 
 /* The hooks (call = HOOK in SA_FM_FUNCTIONS). */
@@ -324,5 +394,36 @@ SA_FM_FUNCTIONS(SA_FM_X_)
 /** logout.c: forget what logout-keeps-objects remembered (C_Initialize and
  * C_Finalize: handles do not survive them). */
 void sa_fm_logout_reset(void);
+
+/* The logout layer (logout.c), below keys.c: same signatures as the hooks;
+ * keys.c's hooks call these, and these call the target. */
+CK_RV sa_fm_logout_C_CreateObject(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl,
+                                  CK_ULONG n, CK_OBJECT_HANDLE_PTR obj);
+CK_RV sa_fm_logout_C_DestroyObject(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj);
+CK_RV sa_fm_logout_C_GetAttributeValue(CK_SESSION_HANDLE s,
+                                       CK_OBJECT_HANDLE obj,
+                                       CK_ATTRIBUTE_PTR tmpl, CK_ULONG n);
+CK_RV sa_fm_logout_C_FindObjectsInit(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl,
+                                     CK_ULONG n);
+CK_RV sa_fm_logout_C_FindObjects(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE_PTR objs,
+                                 CK_ULONG max, CK_ULONG_PTR count);
+CK_RV sa_fm_logout_C_FindObjectsFinal(CK_SESSION_HANDLE s);
+CK_RV sa_fm_logout_C_GenerateKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
+                                 CK_ATTRIBUTE_PTR tmpl, CK_ULONG n,
+                                 CK_OBJECT_HANDLE_PTR key);
+CK_RV sa_fm_logout_C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
+                                     CK_ATTRIBUTE_PTR pub_tmpl, CK_ULONG pub_n,
+                                     CK_ATTRIBUTE_PTR priv_tmpl,
+                                     CK_ULONG priv_n, CK_OBJECT_HANDLE_PTR pub,
+                                     CK_OBJECT_HANDLE_PTR priv);
+
+/** keys.c: forget what the object faults remembered. */
+void sa_fm_keys_reset(void);
+
+/** Die by a genuine SIGSEGV (faultmod.c). */
+_Noreturn void sa_fm_crash(void);
+
+/** "CKR_xxx" for a return value, or "0x..." in buf (spec.c). */
+const char *sa_fm_rv_name(CK_RV rv, char *buf, size_t size);
 
 #endif

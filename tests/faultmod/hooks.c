@@ -36,8 +36,10 @@ CK_RV sa_fm_hook_C_Initialize(CK_VOID_PTR init_args)
 {
 	CK_RV rv = sa_fm_real->C_Initialize(init_args);
 
-	if (rv == CKR_OK)
+	if (rv == CKR_OK) {
 		sa_fm_logout_reset();
+		sa_fm_keys_reset();
+	}
 	return rv;
 }
 
@@ -45,8 +47,10 @@ CK_RV sa_fm_hook_C_Finalize(CK_VOID_PTR reserved)
 {
 	CK_RV rv = sa_fm_real->C_Finalize(reserved);
 
-	if (rv == CKR_OK)
+	if (rv == CKR_OK) {
 		sa_fm_logout_reset();
+		sa_fm_keys_reset();
+	}
 	return rv;
 }
 

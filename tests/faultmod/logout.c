@@ -16,40 +16,30 @@
  *     whose remembered attributes match the template; C_FindObjects returns
  *     those.
  * Limits: only C_Logout counts as a logout (not C_CloseAllSessions or
- * closing the last session); memory is bounded (MAX_* below), objects beyond
- * it behave normally; an object destroyed by closing its session is still
- * "kept". None of this runs unless the fault is on. */
+ * closing the last session); memory is bounded (MAX_* below and store.h),
+ * objects beyond it behave normally; an object destroyed by closing its
+ * session is still "kept". None of this runs unless the fault is on.
+ *
+ * C_Login and C_Logout are hooks; the other functions here are a layer:
+ * keys.c's hooks call sa_fm_logout_C_xxx, which call the target. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultmod.h"
+#include "store.h"
 
-#define MAX_HITS     256   /* handles per search, and remembered handles */
-#define MAX_ATTRS    4096  /* remembered (object, attribute) pairs */
+/* Remembered handles (also per search), (object, attribute) pairs and values
+ * are bounded by store.h: SA_FM_MAX_OBJECTS, SA_FM_MAX_ATTRS, SA_FM_MAX_VALUE.
+ */
 #define MAX_FINDS    32    /* remembered searches */
 #define MAX_SEARCHES 64    /* concurrent C_FindObjects operations */
-#define MAX_VALUE    65536 /* larger values are not remembered */
 #define MAX_KEY      65536 /* larger search templates are not remembered */
-
-struct hits {
-	CK_OBJECT_HANDLE h[MAX_HITS];
-	size_t n;
-};
-
-struct attr {
-	CK_OBJECT_HANDLE obj;
-	CK_ATTRIBUTE_TYPE type;
-	CK_RV status; /* CKR_OK: value holds len bytes; else what was said */
-	CK_ULONG len;
-	unsigned char *value;
-};
 
 /* A search made while logged in: the serialised template and its results. */
 struct find {
 	unsigned char *key;
 	size_t key_len;
-	struct hits hits;
+	struct sa_fm_handles hits;
 };
 
 /* A C_FindObjects operation in progress on a session. */
@@ -58,16 +48,15 @@ struct search {
 	CK_SESSION_HANDLE s;
 	int record;  /* index in finds[] being filled, or -1 */
 	bool replay; /* answer from hits instead of the target */
-	struct hits hits;
+	struct sa_fm_handles hits;
 	size_t pos;
 };
 
 static struct {
 	bool logged_in;
 	bool after_logout;
-	struct hits known;
-	struct attr attrs[MAX_ATTRS];
-	size_t n_attrs;
+	struct sa_fm_handles known;
+	struct sa_fm_store attrs;
 	struct find finds[MAX_FINDS];
 	size_t n_finds;
 	struct search searches[MAX_SEARCHES];
@@ -92,67 +81,21 @@ static bool on(void)
 	return sa_fm_on(SA_FM_NAMED_LOGOUT_KEEPS_OBJECTS);
 }
 
-static bool hits_has(const struct hits *h, CK_OBJECT_HANDLE obj)
+static void hits_add(struct sa_fm_handles *h, CK_OBJECT_HANDLE obj)
 {
-	size_t i = 0;
-
-	while (i < h->n && h->h[i] != obj)
-		i++;
-	return i < h->n;
+	(void)sa_fm_handles_add(h, obj);
 }
 
-static void hits_add(struct hits *h, CK_OBJECT_HANDLE obj)
+static struct sa_fm_attr *attr_find(CK_OBJECT_HANDLE obj,
+                                    CK_ATTRIBUTE_TYPE type)
 {
-	if (h->n < MAX_HITS && !hits_has(h, obj))
-		h->h[h->n++] = obj;
-}
-
-static void hits_del(struct hits *h, CK_OBJECT_HANDLE obj)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		if (h->h[i] == obj) {
-			h->h[i] = h->h[--h->n];
-			break;
-		}
-	}
-}
-
-static struct attr *attr_find(CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type)
-{
-	struct attr *found = NULL;
-
-	for (size_t i = 0; i < st.n_attrs && found == NULL; i++) {
-		if (st.attrs[i].obj == obj && st.attrs[i].type == type)
-			found = &st.attrs[i];
-	}
-	return found;
+	return sa_fm_store_find(&st.attrs, obj, type);
 }
 
 static void attr_put(CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type, CK_RV status,
                      const void *value, CK_ULONG len)
 {
-	struct attr *a = attr_find(obj, type);
-	unsigned char *copy = NULL;
-
-	if (status == CKR_OK) {
-		if (len > MAX_VALUE)
-			goto out;
-		copy = malloc(len > 0 ? len : 1);
-		if (copy == NULL)
-			goto out;
-		if (len > 0)
-			memcpy(copy, value, len);
-	}
-	if (a == NULL) {
-		if (st.n_attrs >= MAX_ATTRS)
-			goto out;
-		a = &st.attrs[st.n_attrs++];
-	}
-	free(a->value);
-	*a = (struct attr){obj, type, status, len, copy};
-	copy = NULL;
-out:
-	free(copy);
+	(void)sa_fm_store_put(&st.attrs, obj, type, status, value, len);
 }
 
 /* Read the prefetch set from the target, one attribute per call so that one
@@ -167,7 +110,7 @@ static void fetch(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj)
 		if (attr_find(obj, a.type) != NULL)
 			continue;
 		rv = sa_fm_real->C_GetAttributeValue(s, obj, &a, 1);
-		if (rv == CKR_OK && a.ulValueLen <= MAX_VALUE) {
+		if (rv == CKR_OK && a.ulValueLen <= SA_FM_MAX_VALUE) {
 			buf = malloc(a.ulValueLen > 0 ? a.ulValueLen : 1);
 			a.pValue = buf;
 			if (buf != NULL)
@@ -190,7 +133,7 @@ static void remember(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj)
 	if (!st.logged_in)
 		goto out;
 	hits_add(&st.known, obj);
-	if (hits_has(&st.known, obj))
+	if (sa_fm_handles_has(&st.known, obj))
 		fetch(s, obj);
 out:
 	return;
@@ -198,19 +141,10 @@ out:
 
 static void forget(CK_OBJECT_HANDLE obj)
 {
-	size_t i = 0;
-
-	hits_del(&st.known, obj);
+	sa_fm_handles_del(&st.known, obj);
 	for (size_t f = 0; f < st.n_finds; f++)
-		hits_del(&st.finds[f].hits, obj);
-	while (i < st.n_attrs) {
-		if (st.attrs[i].obj == obj) {
-			free(st.attrs[i].value);
-			st.attrs[i] = st.attrs[--st.n_attrs];
-		} else {
-			i++;
-		}
-	}
+		sa_fm_handles_del(&st.finds[f].hits, obj);
+	sa_fm_store_forget(&st.attrs, obj);
 }
 
 /* A search template as bytes: (type, length, value) per attribute. */
@@ -300,7 +234,7 @@ static bool matches(CK_OBJECT_HANDLE obj, const CK_ATTRIBUTE *t, CK_ULONG n)
 	bool ok = true;
 
 	for (CK_ULONG i = 0; i < n && ok; i++) {
-		const struct attr *a = attr_find(obj, t[i].type);
+		const struct sa_fm_attr *a = attr_find(obj, t[i].type);
 
 		ok = a != NULL && a->status == CKR_OK &&
 		     a->len == t[i].ulValueLen &&
@@ -340,7 +274,7 @@ static CK_RV replay_attrs(CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR t, CK_ULONG n)
 	CK_RV rv = CKR_OK;
 
 	for (CK_ULONG i = 0; i < n; i++) {
-		const struct attr *a = attr_find(obj, t[i].type);
+		const struct sa_fm_attr *a = attr_find(obj, t[i].type);
 		CK_RV err = CKR_OK;
 
 		if (a == NULL || a->status != CKR_OK)
@@ -364,8 +298,7 @@ static CK_RV replay_attrs(CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_PTR t, CK_ULONG n)
 void sa_fm_logout_reset(void)
 {
 	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < st.n_attrs; i++)
-		free(st.attrs[i].value);
+	sa_fm_store_clear(&st.attrs);
 	for (size_t i = 0; i < st.n_finds; i++)
 		free(st.finds[i].key);
 	memset(&st, 0, sizeof(st));
@@ -399,8 +332,8 @@ CK_RV sa_fm_hook_C_Logout(CK_SESSION_HANDLE s)
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_CreateObject(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl,
-                                CK_ULONG n, CK_OBJECT_HANDLE_PTR obj)
+CK_RV sa_fm_logout_C_CreateObject(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl,
+                                  CK_ULONG n, CK_OBJECT_HANDLE_PTR obj)
 {
 	CK_RV rv = sa_fm_real->C_CreateObject(s, tmpl, n, obj);
 
@@ -412,9 +345,9 @@ CK_RV sa_fm_hook_C_CreateObject(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl,
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_GenerateKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
-                               CK_ATTRIBUTE_PTR tmpl, CK_ULONG n,
-                               CK_OBJECT_HANDLE_PTR key)
+CK_RV sa_fm_logout_C_GenerateKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
+                                 CK_ATTRIBUTE_PTR tmpl, CK_ULONG n,
+                                 CK_OBJECT_HANDLE_PTR key)
 {
 	CK_RV rv = sa_fm_real->C_GenerateKey(s, mech, tmpl, n, key);
 
@@ -426,11 +359,11 @@ CK_RV sa_fm_hook_C_GenerateKey(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
-                                   CK_ATTRIBUTE_PTR pub_tmpl, CK_ULONG pub_n,
-                                   CK_ATTRIBUTE_PTR priv_tmpl, CK_ULONG priv_n,
-                                   CK_OBJECT_HANDLE_PTR pub,
-                                   CK_OBJECT_HANDLE_PTR priv)
+CK_RV sa_fm_logout_C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
+                                     CK_ATTRIBUTE_PTR pub_tmpl, CK_ULONG pub_n,
+                                     CK_ATTRIBUTE_PTR priv_tmpl,
+                                     CK_ULONG priv_n, CK_OBJECT_HANDLE_PTR pub,
+                                     CK_OBJECT_HANDLE_PTR priv)
 {
 	CK_RV rv = sa_fm_real->C_GenerateKeyPair(s, mech, pub_tmpl, pub_n,
 	                                         priv_tmpl, priv_n, pub, priv);
@@ -444,7 +377,7 @@ CK_RV sa_fm_hook_C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_DestroyObject(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj)
+CK_RV sa_fm_logout_C_DestroyObject(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj)
 {
 	CK_RV rv = sa_fm_real->C_DestroyObject(s, obj);
 
@@ -456,8 +389,9 @@ CK_RV sa_fm_hook_C_DestroyObject(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj)
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_GetAttributeValue(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj,
-                                     CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
+CK_RV sa_fm_logout_C_GetAttributeValue(CK_SESSION_HANDLE s,
+                                       CK_OBJECT_HANDLE obj,
+                                       CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 {
 	CK_RV rv = sa_fm_real->C_GetAttributeValue(s, obj, tmpl, n);
 
@@ -477,7 +411,7 @@ CK_RV sa_fm_hook_C_GetAttributeValue(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj,
 		}
 		remember(s, obj);
 	} else if (st.after_logout && rv == CKR_OBJECT_HANDLE_INVALID &&
-	           hits_has(&st.known, obj)) {
+	           sa_fm_handles_has(&st.known, obj)) {
 		rv = replay_attrs(obj, tmpl, n);
 	}
 	pthread_mutex_unlock(&lock);
@@ -485,8 +419,8 @@ out:
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_FindObjectsInit(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl,
-                                   CK_ULONG n)
+CK_RV sa_fm_logout_C_FindObjectsInit(CK_SESSION_HANDLE s, CK_ATTRIBUTE_PTR tmpl,
+                                     CK_ULONG n)
 {
 	CK_RV rv = sa_fm_real->C_FindObjectsInit(s, tmpl, n);
 	struct search *sr;
@@ -515,8 +449,8 @@ out:
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_FindObjects(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE_PTR objs,
-                               CK_ULONG max, CK_ULONG_PTR count)
+CK_RV sa_fm_logout_C_FindObjects(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE_PTR objs,
+                                 CK_ULONG max, CK_ULONG_PTR count)
 {
 	struct search *sr;
 	CK_RV rv;
@@ -552,7 +486,7 @@ out:
 	return rv;
 }
 
-CK_RV sa_fm_hook_C_FindObjectsFinal(CK_SESSION_HANDLE s)
+CK_RV sa_fm_logout_C_FindObjectsFinal(CK_SESSION_HANDLE s)
 {
 	CK_RV rv = sa_fm_real->C_FindObjectsFinal(s);
 	struct search *sr;

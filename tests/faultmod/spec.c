@@ -128,6 +128,22 @@ static const struct {
 #undef N
 /* clang-format on */
 
+const char *sa_fm_rv_name(CK_RV rv, char *buf, size_t size)
+{
+	const char *name = NULL;
+
+	for (size_t i = 0; i < sizeof(rv_names) / sizeof(rv_names[0]); i++) {
+		if (rv_names[i].rv == rv) {
+			name = rv_names[i].name;
+			goto out;
+		}
+	}
+	snprintf(buf, size, "0x%08lx", (unsigned long)rv);
+	name = buf;
+out:
+	return name;
+}
+
 /* Function name -> id, or -1. */
 static int parse_func(const char *s)
 {
@@ -243,7 +259,7 @@ static void parse_directive(char *s)
 	if (colon == NULL) {
 		for (size_t i = 0; i < SA_FM_NAMED_COUNT; i++) {
 			if (strcmp(named_faults[i].name, s) == 0) {
-				sa_fm_spec.named |= UINT32_C(1) << i;
+				sa_fm_spec.named |= UINT64_C(1) << i;
 				ok = true;
 				break;
 			}
