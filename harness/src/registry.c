@@ -7,5 +7,6 @@ extern const sa_suite sa_suite_keyprot;
 
 const sa_suite *const sa_registry[] = {
     &sa_suite_pkcs11,
+    &sa_suite_keyprot,
     NULL,
 };
