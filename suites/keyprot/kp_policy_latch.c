@@ -1,0 +1,139 @@
+/* Key protection: the one-way attributes latch (KP-03). Descriptions and
+ * references: kp_policy.c. */
+#include <stdio.h>
+
+#include "sigaudit/guard.h"
+
+#include "kp_policy_int.h"
+#include "kp_util.h"
+
+/* One latched attribute: a key is made with `type` = `from`, and the case
+ * asks for the forbidden direction !from. */
+struct latch {
+	const char *name;
+	CK_ATTRIBUTE_TYPE type;
+	bool from;
+	sa_kp_opts opts;
+};
+
+/* B2.40 common key attribute footnotes 11 and 12 and the
+ * CKA_WRAP_WITH_TRUSTED description: SENSITIVE and WRAP_WITH_TRUSTED cannot
+ * go back to FALSE once TRUE; EXTRACTABLE cannot go back to TRUE once
+ * FALSE. Each key is otherwise as open as possible, so that a broken latch
+ * would really expose it. */
+static const struct latch latches[] = {
+    {"CKA_SENSITIVE TRUE->FALSE",
+     CKA_SENSITIVE,
+     true,
+     {.private_obj = SA_KP_TRUE,
+      .sensitive = SA_KP_TRUE,
+      .extractable = SA_KP_TRUE,
+      .label = "sigaudit-kp03"}},
+    {"CKA_EXTRACTABLE FALSE->TRUE",
+     CKA_EXTRACTABLE,
+     false,
+     {.private_obj = SA_KP_TRUE,
+      .sensitive = SA_KP_FALSE,
+      .extractable = SA_KP_FALSE,
+      .label = "sigaudit-kp03"}},
+    {"CKA_WRAP_WITH_TRUSTED TRUE->FALSE",
+     CKA_WRAP_WITH_TRUSTED,
+     true,
+     {.private_obj = SA_KP_TRUE,
+      .sensitive = SA_KP_TRUE,
+      .extractable = SA_KP_TRUE,
+      .wrap_with_trusted = SA_KP_TRUE,
+      .label = "sigaudit-kp03"}},
+};
+
+static int import_latched(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                          const struct latch *l, CK_OBJECT_HANDLE *out)
+{
+	char what[160];
+
+	snprintf(what, sizeof(what), "C_CreateObject(AES-256 with %s=%s)",
+	         sa_p11_attr_name(l->type), l->from ? "TRUE" : "FALSE");
+	return sa_kp_setup(
+	    ctx, sa_kp_import(ctx, s, SA_KP_AES256, &l->opts, out), what);
+}
+
+static void latch_set(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                      const struct latch *l)
+{
+	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+	CK_BBOOL to = l->from ? CK_FALSE : CK_TRUE;
+	CK_ATTRIBUTE a = {l->type, &to, sizeof(to)};
+	char what[200];
+	CK_RV rv;
+
+	if (import_latched(ctx, s, l, &key) < 0)
+		goto out;
+	/* "It becomes a read only attribute" (footnotes 11, 12):
+	 * CKR_ATTRIBUTE_READ_ONLY (B2.40 §4.1.2, §5.7.6). */
+	snprintf(what, sizeof(what), "C_SetAttributeValue %s", l->name);
+	rv = sa_case_p11(ctx)->C_SetAttributeValue(s, key, &a, 1);
+	sa_p11_check_rv(ctx, what, rv, CKR_ATTRIBUTE_READ_ONLY, SA_STRICT_ONLY);
+	snprintf(what, sizeof(what),
+	         "value re-read unchanged after C_SetAttributeValue %s",
+	         l->name);
+	sa_kp_check_bool(ctx, s, key, l->type, l->from, what);
+out:
+	sa_kp_destroy(ctx, s, &key);
+}
+
+static void latch_copy(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                       const struct latch *l)
+{
+	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE, copy = CK_INVALID_HANDLE;
+	CK_BBOOL to = l->from ? CK_FALSE : CK_TRUE;
+	CK_BBOOL no = CK_FALSE;
+	/* CKA_TOKEN FALSE: whatever the token does, the copy stays a
+	 * session object. */
+	CK_ATTRIBUTE tmpl[] = {
+	    {CKA_TOKEN, &no, sizeof(no)},
+	    {l->type, &to, sizeof(to)},
+	};
+	char what[200];
+	CK_RV rv;
+
+	if (import_latched(ctx, s, l, &key) < 0)
+		goto out;
+	/* C_CopyObject may change only what could "ordinarily be modified"
+	 * (B2.40 §5.7.2, §4.1.3); a template incompatible with the object
+	 * is CKR_TEMPLATE_INCONSISTENT, hence the lenient code. */
+	snprintf(what, sizeof(what), "C_CopyObject %s", l->name);
+	rv = sa_case_p11(ctx)->C_CopyObject(s, key, tmpl, SA_COUNTOF(tmpl),
+	                                    &copy);
+	sa_p11_check_rv(ctx, what, rv, CKR_ATTRIBUTE_READ_ONLY,
+	                SA_LENIENT(CKR_TEMPLATE_INCONSISTENT));
+	if (rv == CKR_OK) {
+		snprintf(what, sizeof(what), "the copy made despite %s",
+		         l->name);
+		sa_kp_check_bool(ctx, s, copy, l->type, l->from, what);
+	} else {
+		copy = CK_INVALID_HANDLE;
+	}
+	snprintf(what, sizeof(what),
+	         "original re-read unchanged after C_CopyObject %s", l->name);
+	sa_kp_check_bool(ctx, s, key, l->type, l->from, what);
+out:
+	sa_kp_destroy(ctx, s, &copy);
+	sa_kp_destroy(ctx, s, &key);
+}
+
+void sa_kp03_latching(sa_case_ctx *ctx)
+{
+	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
+	size_t i;
+
+	if (sa_kp_open(ctx, true, &s) < 0)
+		goto out;
+	/* A fresh key for each attempt: a latch that broke under
+	 * C_SetAttributeValue must not excuse the C_CopyObject result. */
+	for (i = 0; i < SA_COUNTOF(latches); i++) {
+		latch_set(ctx, s, &latches[i]);
+		latch_copy(ctx, s, &latches[i]);
+	}
+out:
+	sa_kp_close(ctx, &s);
+}
