@@ -5,7 +5,7 @@
 #   fault_matrix.sh SIGAUDIT LIBSA_FAULTMOD REPO_ROOT
 #
 # Reads REPO_ROOT/tests/integration/faults/*.txt, one check a line:
-#   <CASE-ID> <pass|fail|error> <SA_FAULT spec | -> [--destructive]
+#   <CASE-ID> <pass|fail|error> <SA_FAULT spec | -> [--destructive] [--timeout=S]
 # (comments and blank lines ok) and for each line runs, through the fault
 # module (tests/faultmod),
 #   SA_FAULT=<spec> sigaudit run --profile tests/profiles/fault.ini --case ID
@@ -17,8 +17,10 @@
 # spec "-" declares the control's verdict instead (e.g. "P11-SES-10 fail -"),
 # and the case is proven both ways with a "repair" line that corrects the
 # deviation (expected pass) and a fault line that breaks the rule (expected
-# fail). --destructive on any line of a case passes the flag to every run of
-# that case, its control included (the test token is disposable).
+# fail). Options on any line of a case apply to every run of that case, its
+# control included: --destructive (the test token is disposable) and
+# --timeout=S (a slow case, or a hang that should end sooner than the
+# profile's limit).
 #
 # Output: one line per check, "ok|FAIL <case> <spec> -> <verdict>", then
 # "N passed, M failed". Exit status 0 only when M is 0 (and N is not).
@@ -81,7 +83,7 @@ run_case()
 	local id=$1 spec=$2 out rc=0
 	local -a env_cmd=(env -u SA_FAULT) extra=()
 	if [ -n "${flags[$id]:-}" ]; then
-		extra=("${flags[$id]}")
+		read -r -a extra <<<"${flags[$id]}"
 	fi
 
 	runs=$((runs + 1))
@@ -92,7 +94,7 @@ run_case()
 	fi
 	# The profile's per-case timeout ends a hanging case; timeout(1) is
 	# only the backstop for a harness that hangs itself.
-	"${env_cmd[@]}" timeout -k 5 60 "$sigaudit" run --profile "$profile" \
+	"${env_cmd[@]}" timeout -k 5 300 "$sigaudit" run --profile "$profile" \
 		--case "$id" --out "$out" "${extra[@]}" </dev/null >"$log" 2>&1 ||
 		rc=$?
 	verdict=$(jq -r --arg id "$id" \
@@ -139,18 +141,24 @@ for file in "${files[@]}"; do
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
 		line=${line%%#*}
-		read -r id expected spec opt rest <<<"$line" || true
+		read -r id expected spec opts <<<"$line" || true
 		[ -n "${id:-}" ] || continue
+		good=1
+		for o in ${opts:-}; do
+			[[ $o =~ ^(--destructive|--timeout=[0-9]+)$ ]] || good=0
+		done
 		if [[ ! $expected =~ ^(pass|fail|error)$ ]] || [ -z "${spec:-}" ] ||
-			{ [ -n "${opt:-}" ] && [ "$opt" != --destructive ]; } ||
-			[ -n "${rest:-}" ]; then
+			[ "$good" = 0 ]; then
 			verdict="malformed line" reason="" log=/dev/null
 			report 0 "${file##*/}:$lineno" "${line//[[:space:]]/ }"
 			continue
 		fi
-		if [ -n "${opt:-}" ]; then
-			flags[$id]=$opt
-		fi
+		for o in ${opts:-}; do
+			case " ${flags[$id]:-} " in
+			*" $o "*) ;;
+			*) flags[$id]="${flags[$id]:-} $o" ;;
+			esac
+		done
 		if [ -z "${listed[$id]:-}" ]; then
 			listed[$id]=1
 			cases+=("$id")
