@@ -551,6 +551,28 @@ CK_RV sa_p11_open(sa_case_ctx *ctx, CK_FLAGS flags, CK_SESSION_HANDLE *out)
 	                               NULL, NULL, out);
 }
 
+CK_RV sa_p11_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                         const char *label, CK_ULONG *n)
+{
+	CK_ATTRIBUTE tmpl = {CKA_LABEL, (void *)label, strlen(label)};
+	CK_OBJECT_HANDLE found[64];
+	CK_ULONG got = 0;
+	CK_RV rv;
+
+	*n = 0;
+	if (ctx->p11 == NULL)
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	rv = ctx->p11->C_FindObjectsInit(s, &tmpl, 1);
+	if (rv != CKR_OK)
+		goto out;
+	rv = ctx->p11->C_FindObjects(s, found, SA_COUNTOF(found), &got);
+	if (rv == CKR_OK)
+		*n = got > SA_COUNTOF(found) ? SA_COUNTOF(found) : got;
+	(void)ctx->p11->C_FindObjectsFinal(s);
+out:
+	return rv;
+}
+
 bool sa_p11_check_rv(sa_case_ctx *ctx, const char *what, CK_RV observed,
                      CK_RV strict, const CK_RV *lenient)
 {

@@ -180,7 +180,7 @@ void sa_kp15_private_visibility(sa_case_ctx *ctx)
 	}
 
 	/* Control: public objects stay visible and usable. */
-	rv = sa_kp_count_label(ctx, s, KP15_PUBLIC, &n);
+	rv = sa_p11_count_label(ctx, s, KP15_PUBLIC, &n);
 	sa_case_checkf(ctx, rv == CKR_OK && n == 1,
 	               "control: the public session key is found after "
 	               "C_Logout",

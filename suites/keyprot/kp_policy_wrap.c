@@ -667,7 +667,7 @@ void sa_kp10_unwrap_semantics(sa_case_ctx *ctx)
 	/* "If a call to C_UnwrapKey cannot support the precise template
 	 * supplied to it, it will fail and return without creating any key
 	 * object." */
-	rv = sa_kp_count_label(ctx, s, KP10_REFUSED, &left);
+	rv = sa_p11_count_label(ctx, s, KP10_REFUSED, &left);
 	sa_case_checkf(ctx, rv == CKR_OK && left == 0,
 	               "objects left by the refused C_UnwrapKey calls",
 	               "0 objects", "%s, %lu objects", sa_p11_rv_name(rv),

@@ -812,27 +812,6 @@ int sa_kp_aes_keyunwrap(const CK_BYTE *kek, size_t kek_len, const void *in,
 
 /* ---- misc ---- */
 
-CK_RV sa_kp_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
-                        const char *label, CK_ULONG *n)
-{
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ATTRIBUTE tmpl = {CKA_LABEL, (void *)label, strlen(label)};
-	CK_OBJECT_HANDLE found[64];
-	CK_ULONG got = 0;
-	CK_RV rv;
-
-	*n = 0;
-	rv = f->C_FindObjectsInit(s, &tmpl, 1);
-	if (rv != CKR_OK)
-		goto out;
-	rv = f->C_FindObjects(s, found, SA_COUNTOF(found), &got);
-	if (rv == CKR_OK)
-		*n = got > SA_COUNTOF(found) ? SA_COUNTOF(found) : got;
-	(void)f->C_FindObjectsFinal(s);
-out:
-	return rv;
-}
-
 /* The replacement for c within its class; never c itself. */
 static unsigned char wrong_char(unsigned char c)
 {

@@ -306,11 +306,6 @@ CK_RV sa_kp_unwrap(sa_case_ctx *ctx, CK_SESSION_HANDLE s, const CK_MECHANISM *m,
                    CK_OBJECT_CLASS cls, CK_KEY_TYPE kt, CK_ULONG value_len,
                    const sa_kp_opts *o, CK_OBJECT_HANDLE *out);
 
-/** Count the objects the session can see whose CKA_LABEL is `label`
- * (stops at 64). Returns the first CK_RV that is not CKR_OK. */
-CK_RV sa_kp_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
-                        const char *label, CK_ULONG *n);
-
 /** Set-up: the configured user PIN with one ASCII character changed within
  * its class (digit, lower, upper, other), so that a token checking the
  * character set still sees a well-formed but wrong PIN. Secure buffer; the

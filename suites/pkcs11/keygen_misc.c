@@ -376,7 +376,7 @@ static void gen05_one(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	if (!c->aes) {
 		/* A module could hide what it left from an empty search but
 		 * not from one by label. */
-		crv = sa_p11_ses_count_label(ctx, s, gen05_label, &lab);
+		crv = sa_p11_count_label(ctx, s, gen05_label, &lab);
 		snprintf(what, sizeof(what),
 		         "objects labelled %s after the refused %s",
 		         gen05_label, c->what);

@@ -390,7 +390,7 @@ static void check_count(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                         const char *label, CK_ULONG want, const char *what)
 {
 	CK_ULONG n = 0;
-	CK_RV rv = sa_p11_ses_count_label(ctx, s, label, &n);
+	CK_RV rv = sa_p11_count_label(ctx, s, label, &n);
 
 	sa_case_checkf(ctx, rv == CKR_OK && n == want, what, "%lu objects",
 	               "%s, %lu objects", sa_p11_rv_name(rv), (unsigned long)n);

@@ -74,7 +74,7 @@ static void obj01a_attempt(sa_case_ctx *ctx, CK_SESSION_HANDLE ro,
 		h = CK_INVALID_HANDLE;
 	sa_p11_check_rv(ctx, what, rv, CKR_SESSION_READ_ONLY, lenient);
 	/* An error code is not proof that nothing was stored. */
-	rv = sa_p11_ses_count_label(ctx, ro, label, &n);
+	rv = sa_p11_count_label(ctx, ro, label, &n);
 	snprintf(buf, sizeof(buf), "no token object labelled %s after: %s",
 	         label, what);
 	sa_case_checkf(ctx, rv == CKR_OK && n == 0, buf, "0 objects",

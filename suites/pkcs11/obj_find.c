@@ -664,7 +664,7 @@ void sa_p11_obj10_session_object_life(sa_case_ctx *ctx)
 	                "A is closed",
 	                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
 	ha = CK_INVALID_HANDLE;
-	rv = sa_p11_ses_count_label(ctx, b, label, &n);
+	rv = sa_p11_count_label(ctx, b, label, &n);
 	sa_case_checkf(ctx, rv == CKR_OK && n == 0,
 	               "session B searches for A's object after A is closed",
 	               "0 objects", "%s, %lu objects", sa_p11_rv_name(rv),

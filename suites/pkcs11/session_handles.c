@@ -101,7 +101,7 @@ void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
 		                "C_Logout",
 		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
 	}
-	rv = sa_p11_ses_count_label(ctx, ro, label, &n);
+	rv = sa_p11_count_label(ctx, ro, label, &n);
 	sa_case_checkf(ctx, rv == CKR_OK && n == 0,
 	               "C_FindObjects for the private session object after "
 	               "C_Logout",
@@ -123,7 +123,7 @@ void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
 		                "logging in again",
 		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
 	}
-	rv = sa_p11_ses_count_label(ctx, ro, label, &n);
+	rv = sa_p11_count_label(ctx, ro, label, &n);
 	sa_case_checkf(ctx, rv == CKR_OK && n == 0,
 	               "C_FindObjects for the private session object after "
 	               "logging in again (destroyed, not hidden)",

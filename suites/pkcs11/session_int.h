@@ -102,11 +102,6 @@ CK_RV sa_p11_ses_data_object(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 CK_RV sa_p11_ses_probe_object(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                               CK_OBJECT_HANDLE obj);
 
-/** Count the objects whose CKA_LABEL is `label` (stops at 64). Returns the
- * CK_RV of the first failing call, *n the count so far. */
-CK_RV sa_p11_ses_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
-                             const char *label, CK_ULONG *n);
-
 /** "CKF_USER_PIN_COUNT_LOW|CKF_USER_PIN_FINAL_TRY" for the PIN-state flags
  * of `flags` that concern `who` ("none" when none is set). */
 const char *sa_p11_ses_pin_flags_str(CK_FLAGS flags, CK_USER_TYPE who,

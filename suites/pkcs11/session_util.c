@@ -207,27 +207,6 @@ CK_RV sa_p11_ses_probe_object(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	return sa_case_p11(ctx)->C_GetAttributeValue(s, obj, &a, 1);
 }
 
-CK_RV sa_p11_ses_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
-                             const char *label, CK_ULONG *n)
-{
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ATTRIBUTE tmpl = {CKA_LABEL, (void *)label, strlen(label)};
-	CK_OBJECT_HANDLE found[64];
-	CK_ULONG got = 0;
-	CK_RV rv;
-
-	*n = 0;
-	rv = f->C_FindObjectsInit(s, &tmpl, 1);
-	if (rv != CKR_OK)
-		goto out;
-	rv = f->C_FindObjects(s, found, SA_COUNTOF(found), &got);
-	if (rv == CKR_OK)
-		*n = got > SA_COUNTOF(found) ? SA_COUNTOF(found) : got;
-	(void)f->C_FindObjectsFinal(s);
-out:
-	return rv;
-}
-
 CK_FLAGS sa_p11_ses_flag_count_low(CK_USER_TYPE who)
 {
 	return who == CKU_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;

@@ -60,6 +60,13 @@ size_t sa_p11_pin_len(sa_case_ctx *ctx, CK_USER_TYPE who);
  * Returns the CK_RV. */
 CK_RV sa_p11_open(sa_case_ctx *ctx, CK_FLAGS flags, CK_SESSION_HANDLE *out);
 
+/** Count the objects the session can see whose CKA_LABEL is `label`
+ * (stops at 64): how cases prove that a refused call created nothing, or
+ * that an object is gone. Returns the first CK_RV that is not CKR_OK; *n
+ * is the count so far. */
+CK_RV sa_p11_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                         const char *label, CK_ULONG *n);
+
 /** Record a return-code check:
  *  - observed == strict            -> the check holds;
  *  - observed in lenient (list)    -> the check holds, the case is marked
