@@ -156,7 +156,7 @@ static bool process_verdict(sa_outcome *o, const sa_child_status *st,
 	} else if (st->code != 0) {
 		snprintf(reason, sizeof(reason),
 		         "case process exited with status %d (the module "
-		         "called exit())",
+		         "called exit(), or a sanitizer stopped it)",
 		         st->code);
 	} else if (!o->ended) {
 		snprintf(reason, sizeof(reason),

@@ -266,7 +266,9 @@ static void probe_mechs(CK_FUNCTION_LIST_PTR f, CK_SLOT_ID slot, int fd)
 	}
 	if (n == 0 || n > SA_MAX_MECHS)
 		goto out;
-	m = calloc(n, sizeof(*m));
+	/* One spare entry: p11-kit 0.24's client module reads one element
+	 * past the caller's array when it purges unsupported mechanisms. */
+	m = calloc(n + 1, sizeof(*m));
 	if (m == NULL || f->C_GetMechanismList(slot, m, &n) != CKR_OK)
 		goto out;
 	for (CK_ULONG i = 0; i < n && i < SA_MAX_MECHS; i++) {
@@ -290,6 +292,7 @@ static void probe_mechs(CK_FUNCTION_LIST_PTR f, CK_SLOT_ID slot, int fd)
 		}
 		sa_child_emit(fd, ev);
 	}
+	sa_child_emit(fd, json_pack("{s:s}", "t", "mechs_done"));
 out:
 	free(m);
 }
@@ -414,6 +417,8 @@ static void probe_event(void *user, json_t *ev)
 		}
 		t->mechs[t->n_mechs++] = (CK_MECHANISM_TYPE)json_integer_value(
 		    json_object_get(ev, "value"));
+	} else if (strcmp(type, "mechs_done") == 0) {
+		t->mechs_known = true;
 	} else if (strcmp(type, "module") == 0) {
 		json_decref(t->module);
 		t->module = json_deep_copy(ev);

@@ -126,7 +126,10 @@ static const char *gate(const struct job *job, char *buf, size_t size)
 		         "so_pin_file in the profile");
 		return buf;
 	}
-	for (size_t i = 0; c->mechs != NULL && c->mechs[i] != SA_MECH_END;
+	/* Gate on mechanisms only when the probe listed them all: a probe that
+	 * died on the way must not turn into "the token does not list ...". */
+	for (size_t i = 0;
+	     t->mechs_known && c->mechs != NULL && c->mechs[i] != SA_MECH_END;
 	     i++) {
 		bool found = false;
 		for (size_t k = 0; k < t->n_mechs && !found; k++)

@@ -28,6 +28,7 @@ typedef struct sa_target {
 	bool has_slot;
 	CK_MECHANISM_TYPE *mechs;
 	size_t n_mechs;
+	bool mechs_known;   /* the probe finished listing the mechanisms */
 	char problem[512];  /* why the target is unusable, "" when fine */
 	char incident[512]; /* non-fatal: the probe crashed or timed out after
 	                       selection */
