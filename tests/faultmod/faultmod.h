@@ -366,6 +366,12 @@ struct sa_fm_spec {
 	uint64_t named; /* UINT64_C(1) << SA_FM_NAMED_* */
 	struct sa_fm_rv_rule rv[SA_FM_MAX_RV_RULES];
 	size_t n_rv;
+	/* unlist:MECH / unflag:MECH:FLAGS (proposed, mech2) */
+	CK_MECHANISM_TYPE unlist[32];
+	size_t n_unlist;
+	CK_MECHANISM_TYPE unflag_mech[32];
+	CK_FLAGS unflag_bits[32];
+	size_t n_unflag;
 };
 
 extern struct sa_fm_spec sa_fm_spec;

@@ -169,7 +169,39 @@ CK_RV sa_fm_hook_C_GetMechanismList(CK_SLOT_ID slot,
                                     CK_ULONG_PTR count)
 {
 	CK_ULONG cap = count != NULL ? *count : 0;
-	CK_RV rv = sa_fm_real->C_GetMechanismList(slot, mechs, count);
+	CK_RV rv;
+
+	if (sa_fm_spec.n_unlist > 0 && count != NULL) {
+		CK_ULONG n = 0, k = 0, i;
+		CK_MECHANISM_TYPE *all;
+		size_t j;
+		rv = sa_fm_real->C_GetMechanismList(slot, NULL, &n);
+		if (rv != CKR_OK)
+			return rv;
+		all = calloc(n + 1, sizeof(*all));
+		if (all == NULL)
+			return CKR_HOST_MEMORY;
+		rv = sa_fm_real->C_GetMechanismList(slot, all, &n);
+		for (i = 0; rv == CKR_OK && i < n; i++) {
+			bool drop = false;
+			for (j = 0; j < sa_fm_spec.n_unlist; j++)
+				drop = drop || all[i] == sa_fm_spec.unlist[j];
+			if (!drop)
+				all[k++] = all[i];
+		}
+		if (rv == CKR_OK && sa_fm_on(SA_FM_NAMED_MECH_LIST_PHANTOM))
+			all[k++] = PHANTOM_MECH;
+		if (rv == CKR_OK && mechs != NULL) {
+			if (k > cap)
+				rv = CKR_BUFFER_TOO_SMALL;
+			else
+				memcpy(mechs, all, k * sizeof(*all));
+		}
+		*count = k;
+		free(all);
+		return rv;
+	}
+	rv = sa_fm_real->C_GetMechanismList(slot, mechs, count);
 
 	if (!sa_fm_on(SA_FM_NAMED_MECH_LIST_PHANTOM) || count == NULL)
 		goto out;
@@ -197,9 +229,15 @@ CK_RV sa_fm_hook_C_GetMechanismInfo(CK_SLOT_ID slot, CK_MECHANISM_TYPE type,
 		rv = CKR_MECHANISM_INVALID;
 		goto out;
 	}
+	for (size_t j = 0; j < sa_fm_spec.n_unlist; j++)
+		if (type == sa_fm_spec.unlist[j])
+			return CKR_MECHANISM_INVALID;
 	rv = sa_fm_real->C_GetMechanismInfo(slot, type, info);
 	if (rv != CKR_OK || info == NULL)
 		goto out;
+	for (size_t j = 0; j < sa_fm_spec.n_unflag; j++)
+		if (type == sa_fm_spec.unflag_mech[j])
+			info->flags &= ~sa_fm_spec.unflag_bits[j];
 	/* Only where key sizes mean something: max 0 is "no key" for
 	 * digests and the like. */
 	if (sa_fm_on(SA_FM_NAMED_MECH_MINMAX_INVERTED) &&

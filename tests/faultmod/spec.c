@@ -222,6 +222,10 @@ static void print_help(void)
 	      "  abort:FUNC          abort() when FUNC is called\n"
 	      "  hang:FUNC           FUNC never returns\n"
 	      "  noop:FUNC           FUNC returns CKR_OK without forwarding\n"
+	      "  unlist:MECH         C_GetMechanismList omits MECH (hex), "
+	      "C_GetMechanismInfo refuses it\n"
+	      "  unflag:MECH:FLAGS   C_GetMechanismInfo(MECH) with FLAGS (hex) "
+	      "cleared\n"
 	      "  rv:FUNC:FROM=TO     FUNC returns TO when the target returned "
 	      "FROM\n"
 	      "                      (CKR_ names or 0x hex; FROM may be *)\n"
@@ -267,6 +271,24 @@ static void parse_directive(char *s)
 		goto out;
 	}
 	*colon = '\0';
+	if (strcmp(s, "unlist") == 0 && sa_fm_spec.n_unlist < 32) {
+		sa_fm_spec.unlist[sa_fm_spec.n_unlist++] =
+		    strtoul(colon + 1, NULL, 16);
+		ok = true;
+		goto out;
+	}
+	if (strcmp(s, "unflag") == 0 && sa_fm_spec.n_unflag < 32) {
+		char *c2 = strchr(colon + 1, ':');
+		if (c2 != NULL) {
+			*c2 = '\0';
+			sa_fm_spec.unflag_mech[sa_fm_spec.n_unflag] =
+			    strtoul(colon + 1, NULL, 16);
+			sa_fm_spec.unflag_bits[sa_fm_spec.n_unflag++] =
+			    strtoul(c2 + 1, NULL, 16);
+			ok = true;
+		}
+		goto out;
+	}
 	if (strcmp(s, "rv") == 0) {
 		ok = parse_rv_rule(colon + 1);
 		goto out;
