@@ -4,6 +4,7 @@
  * loads the module without initialising it, and the case owns
  * C_Initialize / C_Finalize. Each case runs in its own process, so a case
  * that leaves the module initialised after a failed check costs nothing. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -438,12 +439,329 @@ out:
 
 /* ---- P11-INIT-07 ---- */
 
+int sa_p11is_v3_open(sa_case_ctx *ctx, sa_p11is_v3 *out, const char **why)
+{
+	const struct sa_profile *prof = sa_case_profile(ctx);
+	const char *path = prof != NULL ? sa_profile_module(prof) : NULL;
+	void *sym;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	*why = "the profile names no module";
+	if (path == NULL)
+		goto out;
+	/* RTLD_NOLOAD: the copy the runner loaded (and initialised), never a
+	 * second one with state of its own. */
+	out->dl = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+	if (out->dl == NULL) {
+		*why = "the module is not loaded under the profile's path";
+		goto out;
+	}
+	/* POSIX dlsym gives a data pointer; converting it to a function
+	 * pointer is how every PKCS#11 loader reaches C_GetFunctionList. */
+	sym = dlsym(out->dl, "C_GetInterfaceList");
+	memcpy(&out->get_list, &sym, sizeof(sym));
+	sym = dlsym(out->dl, "C_GetInterface");
+	memcpy(&out->get, &sym, sizeof(sym));
+	rc = 0;
+out:
+	return rc;
+}
+
+void sa_p11is_v3_close(sa_p11is_v3 *v)
+{
+	if (v->dl != NULL)
+		(void)dlclose(v->dl);
+	memset(v, 0, sizeof(*v));
+}
+
+const sa_ck_interface *sa_p11is_v3_default(const sa_p11is_v3 *v)
+{
+	sa_ck_interface *iface = NULL;
+
+	if (v->get == NULL || v->get(NULL, NULL, &iface, 0) != CKR_OK)
+		iface = NULL;
+	return iface;
+}
+
+/* The CK_VERSION a function list begins with (B3.0 §3.6 (unconfirmed)). */
+static CK_VERSION fl_version(const sa_ck_interface *i)
+{
+	CK_VERSION v = {0, 0};
+
+	if (i != NULL && i->pFunctionList != NULL)
+		memcpy(&v, i->pFunctionList, sizeof(v));
+	return v;
+}
+
+static bool is_pkcs11(const sa_ck_interface *i)
+{
+	return i != NULL && i->pInterfaceName != NULL &&
+	       strcmp((const char *)i->pInterfaceName, "PKCS 11") == 0;
+}
+
+#define SA_V3_MAX_IFACES 64UL
+
+/* INIT-08's helpers (below): a bounded waitpid and a full read. */
+static bool wait_bounded(pid_t pid, int *status, long wait_ms);
+static size_t read_all(int fd, void *buf, size_t len);
+
+#define SA_V3_CHILD_WAIT_MS 5000L
+
+/* The calls with a NULL output pointer. They run in a forked child: a
+ * module that dereferences the pointer kills the child, and the case
+ * records a failed check instead of dying with it. */
+enum v3_null_call { V3_LIST_NULL_NULL, V3_GET_NULL_OUT };
+
+static void v3_null_child(const sa_p11is_v3 *v, enum v3_null_call which,
+                          int wfd) __attribute__((noreturn));
+static void v3_null_child(const sa_p11is_v3 *v, enum v3_null_call which,
+                          int wfd)
+{
+	static const CK_UTF8CHAR pkcs11[] = "PKCS 11";
+	const unsigned char *p;
+	size_t off = 0;
+	ssize_t w;
+	CK_RV rv;
+
+	/* A crash must show as the signal, not as a sanitizer report. */
+	(void)signal(SIGSEGV, SIG_DFL);
+	(void)signal(SIGBUS, SIG_DFL);
+	alarm((unsigned)(SA_V3_CHILD_WAIT_MS / 1000L) + 2u);
+	rv = which == V3_LIST_NULL_NULL
+	         ? v->get_list(NULL, NULL)
+	         : v->get((CK_UTF8CHAR_PTR)pkcs11, NULL, NULL, 0);
+	p = (const unsigned char *)&rv;
+	while (off < sizeof(rv)) {
+		w = write(wfd, p + off, sizeof(rv) - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	_exit(0);
+}
+
+static void v3_null_check(sa_case_ctx *ctx, const sa_p11is_v3 *v,
+                          enum v3_null_call which, const char *what)
+{
+	int fds[2] = {-1, -1};
+	int status = 0;
+	CK_RV rv = CKR_GENERAL_ERROR;
+	pid_t pid;
+
+	if (pipe(fds) != 0) {
+		sa_case_error(ctx, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		sa_case_error(ctx, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		v3_null_child(v, which, fds[1]);
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	if (!wait_bounded(pid, &status, SA_V3_CHILD_WAIT_MS))
+		sa_case_checkf(ctx, false, what, "CKR_ARGUMENTS_BAD",
+		               "no answer within %ld ms", SA_V3_CHILD_WAIT_MS);
+	else if (WIFSIGNALED(status))
+		sa_case_checkf(ctx, false, what, "CKR_ARGUMENTS_BAD",
+		               "the call crashed the process (signal %d)",
+		               WTERMSIG(status));
+	else if (read_all(fds[0], &rv, sizeof(rv)) != sizeof(rv))
+		sa_case_checkf(ctx, false, what, "CKR_ARGUMENTS_BAD",
+		               "the calling process ended without an answer "
+		               "(exit status %d)",
+		               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else
+		sa_p11_check_rv(ctx, what, rv, CKR_ARGUMENTS_BAD,
+		                SA_STRICT_ONLY);
+out:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+}
+
+/* C_GetInterfaceList: the output-buffer convention (B3.0 §5.4.5, as
+ * B2.40 §5.2) and a "PKCS 11" interface in the list. */
+static void init07_list(sa_case_ctx *ctx, const sa_p11is_v3 *v)
+{
+	sa_ck_interface *list = NULL;
+	CK_ULONG n = 0, got, small, i;
+	sa_buf names = SA_BUF_INIT;
+	bool pkcs11 = false;
+	char vs[16];
+	CK_RV rv;
+
+	/* B3.0 §5.4.5 (unconfirmed): pulCount is required. */
+	v3_null_check(ctx, v, V3_LIST_NULL_NULL,
+	              "C_GetInterfaceList(NULL, NULL)");
+	if (!sa_p11_check_rv(ctx, "C_GetInterfaceList size query",
+	                     v->get_list(NULL, &n), CKR_OK, SA_STRICT_ONLY))
+		goto out;
+	if (!sa_case_checkf(ctx, n >= 1 && n <= SA_V3_MAX_IFACES,
+	                    "number of interfaces", "1 or more (at most 64)",
+	                    "%lu", (unsigned long)n))
+		goto out;
+	/* One spare entry: a module that writes past *pulCount is caught
+	 * by the check below, not by memory corruption. */
+	list = calloc((size_t)n + 1, sizeof(*list));
+	if (list == NULL) {
+		sa_case_error(ctx, "out of memory");
+		goto out;
+	}
+	small = n - 1;
+	rv = v->get_list(list, &small);
+	sa_p11_check_rv(ctx, "C_GetInterfaceList with a buffer one too small",
+	                rv, CKR_BUFFER_TOO_SMALL, SA_STRICT_ONLY);
+	if (rv == CKR_BUFFER_TOO_SMALL)
+		sa_case_checkf(ctx, small == n,
+		               "*pulCount after CKR_BUFFER_TOO_SMALL",
+		               "the number of interfaces", "%lu (want %lu)",
+		               (unsigned long)small, (unsigned long)n);
+	memset(list, 0, ((size_t)n + 1) * sizeof(*list));
+	got = n;
+	if (!sa_p11_check_rv(ctx, "C_GetInterfaceList fill",
+	                     v->get_list(list, &got), CKR_OK, SA_STRICT_ONLY))
+		goto out;
+	if (!sa_case_checkf(ctx, got == n, "C_GetInterfaceList fill count",
+	                    "the size query's count", "%lu (want %lu)",
+	                    (unsigned long)got, (unsigned long)n))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (list[i].pInterfaceName == NULL ||
+		    list[i].pFunctionList == NULL) {
+			sa_case_checkf(ctx, false, "interface entry",
+			               "a name and a function list",
+			               "entry %lu has a NULL pointer",
+			               (unsigned long)i);
+			continue;
+		}
+		pkcs11 = pkcs11 || is_pkcs11(&list[i]);
+		sa_buf_appendf(
+		    &names, "%s\"%.32s\" %s flags 0x%lx",
+		    names.len > 0 ? ", " : "",
+		    (const char *)list[i].pInterfaceName,
+		    sa_p11is_version_str(vs, sizeof(vs), fl_version(&list[i])),
+		    (unsigned long)list[i].flags);
+	}
+	sa_case_note(ctx, "interfaces: %s", sa_buf_cstr(&names));
+	/* B3.0 §5.4.5-5.4.6 (unconfirmed): every 3.x module offers the
+	 * "PKCS 11" interface. */
+	sa_case_check(ctx, pkcs11, "the list has a \"PKCS 11\" interface",
+	              "present", pkcs11 ? "present" : "absent");
+out:
+	sa_buf_free(&names);
+	free(list);
+}
+
+/* C_GetInterface: the default interface, and refusals of what no
+ * interface matches. B3.0 §5.4.6 (unconfirmed) lists no "not found" code;
+ * CKR_ARGUMENTS_BAD is what the catalogue (and OpenSC's p11test) expects,
+ * CKR_FUNCTION_FAILED is tolerated. */
+static void init07_get(sa_case_ctx *ctx, const sa_p11is_v3 *v)
+{
+	static const CK_UTF8CHAR unknown[] = "sigaudit no such interface";
+	static const CK_UTF8CHAR pkcs11[] = "PKCS 11";
+	const CK_RV *not_found = SA_LENIENT(CKR_FUNCTION_FAILED);
+	sa_ck_interface *def = NULL, *i2 = NULL, *i3 = NULL;
+	CK_FUNCTION_LIST_PTR fl3;
+	CK_VERSION ver, bad = {99, 99};
+	CK_INFO info;
+	char v1[16], v2[16];
+	CK_RV rv;
+
+	if (!sa_p11_check_rv(ctx, "C_GetInterface(NULL, NULL, 0) (default)",
+	                     v->get(NULL, NULL, &def, 0), CKR_OK,
+	                     SA_STRICT_ONLY))
+		goto refusals;
+	if (!sa_case_check(ctx, def != NULL && def->pFunctionList != NULL,
+	                   "default interface",
+	                   "an interface with a function list",
+	                   def == NULL                  ? "NULL"
+	                   : def->pFunctionList == NULL ? "no function list"
+	                                                : "present"))
+		goto refusals;
+	sa_case_checkf(ctx, is_pkcs11(def), "default interface name",
+	               "\"PKCS 11\"", "\"%.32s\"",
+	               def->pInterfaceName != NULL
+	                   ? (const char *)def->pInterfaceName
+	                   : "(NULL)");
+	ver = fl_version(def);
+	sa_case_checkf(ctx, ver.major >= 2, "default interface version",
+	               "2.x or 3.x", "%s",
+	               sa_p11is_version_str(v1, sizeof(v1), ver));
+	/* The same interface asked for by name and version. */
+	rv = v->get((CK_UTF8CHAR_PTR)pkcs11, &ver, &i2, 0);
+	if (sa_p11_check_rv(ctx,
+	                    "C_GetInterface(\"PKCS 11\", default "
+	                    "version, 0)",
+	                    rv, CKR_OK, SA_STRICT_ONLY))
+		sa_case_check(
+		    ctx, i2 != NULL && i2->pFunctionList == def->pFunctionList,
+		    "named interface is the default one", "same function list",
+		    i2 == NULL                                ? "NULL"
+		    : i2->pFunctionList != def->pFunctionList ? "another "
+		                                                "function list"
+		                                              : "same function "
+		                                                "list");
+	if (ver.major >= 3) {
+		/* B3.0 §5.4.3 (unconfirmed): through a 3.x function list,
+		 * CK_INFO gives the 3.x version. Only the v2.40 prefix of
+		 * the list is used. */
+		fl3 = def->pFunctionList;
+		memset(&info, 0, sizeof(info));
+		if (fl3->C_GetInfo != NULL &&
+		    sa_p11_check_rv(ctx,
+		                    "C_GetInfo through the default "
+		                    "interface",
+		                    fl3->C_GetInfo(&info), CKR_OK,
+		                    SA_STRICT_ONLY))
+			sa_case_checkf(
+			    ctx,
+			    info.cryptokiVersion.major == ver.major &&
+			        info.cryptokiVersion.minor == ver.minor,
+			    "CK_INFO.cryptokiVersion through the default "
+			    "interface",
+			    sa_p11is_version_str(v1, sizeof(v1), ver), "%s",
+			    sa_p11is_version_str(v2, sizeof(v2),
+			                         info.cryptokiVersion));
+	}
+refusals:
+	v3_null_check(ctx, v, V3_GET_NULL_OUT,
+	              "C_GetInterface(\"PKCS 11\", NULL, NULL, 0)");
+	sa_p11_check_rv(ctx, "C_GetInterface with an unknown name",
+	                v->get((CK_UTF8CHAR_PTR)unknown, NULL, &i3, 0),
+	                CKR_ARGUMENTS_BAD, not_found);
+	sa_p11_check_rv(ctx, "C_GetInterface(\"PKCS 11\") with version 99.99",
+	                v->get((CK_UTF8CHAR_PTR)pkcs11, &bad, &i3, 0),
+	                CKR_ARGUMENTS_BAD, not_found);
+	/* Flags are "at least these": a bit no interface has (only
+	 * CKF_INTERFACE_FORK_SAFE is defined) matches nothing. */
+	sa_p11_check_rv(
+	    ctx,
+	    "C_GetInterface(\"PKCS 11\") with flags "
+	    "0x80000000",
+	    v->get((CK_UTF8CHAR_PTR)pkcs11, NULL, &i3, 0x80000000UL),
+	    CKR_ARGUMENTS_BAD, not_found);
+}
+
 void sa_p11is_init07(sa_case_ctx *ctx)
 {
 	CK_FUNCTION_LIST_PTR fl = sa_p11is_fl(ctx);
+	sa_p11is_v3 v;
 	CK_INFO info;
+	const char *why = NULL;
 	char v1[16], v2[16];
+	bool v3;
 
+	memset(&v, 0, sizeof(v));
 	if (fl == NULL)
 		goto out;
 	memset(&info, 0, sizeof(info));
@@ -452,24 +770,33 @@ void sa_p11is_init07(sa_case_ctx *ctx)
 		goto out;
 	sa_p11is_version_str(v1, sizeof(v1), info.cryptokiVersion);
 	sa_p11is_version_str(v2, sizeof(v2), fl->version);
-	if (info.cryptokiVersion.major < 3 && fl->version.major < 3) {
+	v3 = info.cryptokiVersion.major >= 3 || fl->version.major >= 3;
+	if (sa_p11is_v3_open(ctx, &v, &why) < 0) {
+		sa_case_error(ctx, "cannot look up the 3.x functions: %s", why);
+		goto out;
+	}
+	if (v.get_list == NULL && v.get == NULL && !v3) {
+		/* A v2.40 module (through C_GetFunctionList) that offers no
+		 * 3.x discovery: nothing to test. */
 		sa_case_skip(ctx,
-		             "module implements PKCS#11 %s; "
-		             "C_GetInterfaceList not applicable",
+		             "module implements PKCS#11 %s and exports neither "
+		             "C_GetInterfaceList nor C_GetInterface",
 		             v1);
 		goto out;
 	}
-	/* A 3.x test needs C_GetInterfaceList itself: it is an exported
-	 * symbol (dlsym on the module), not reachable through the v2.40
-	 * CK_FUNCTION_LIST that p11-kit's header describes. To be added with
-	 * issue 3 once the runner exposes the symbol. */
-	sa_case_skip(ctx,
-	             "module reports PKCS#11 %s (function list %s): the 3.x "
-	             "interface checks need C_GetInterfaceList from the "
-	             "loader, not available yet",
-	             v1, v2);
+	/* B3.0 §5.4.5-5.4.6 (unconfirmed): a 3.x library exports both. */
+	if (!sa_case_checkf(ctx, v.get_list != NULL && v.get != NULL,
+	                    "module exports C_GetInterfaceList and "
+	                    "C_GetInterface",
+	                    "both", "C_GetInterfaceList %s, C_GetInterface %s",
+	                    v.get_list != NULL ? "exported" : "missing",
+	                    v.get != NULL ? "exported" : "missing"))
+		goto out;
+	sa_case_note(ctx, "C_GetFunctionList table %s, CK_INFO %s", v2, v1);
+	init07_list(ctx, &v);
+	init07_get(ctx, &v);
 out:
-	return;
+	sa_p11is_v3_close(&v);
 }
 
 /* ---- P11-INIT-08 ---- */

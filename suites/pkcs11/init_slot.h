@@ -22,6 +22,43 @@
 /* B3.0 §3.2: token flag added in 3.0. */
 #define SA_CKF_ERROR_STATE 0x01000000UL
 
+/* PKCS#11 3.0 interface discovery, which p11-kit's v2.40 header lacks: the
+ * types of B3.0 §3.6 CK_INTERFACE and §5.4.5-5.4.6 C_GetInterfaceList /
+ * C_GetInterface (unconfirmed). A 3.x function list begins with the v2.40
+ * layout (version, C_Initialize .. C_WaitForSlotEvent), so its first part
+ * can be used as a CK_FUNCTION_LIST. */
+typedef struct sa_ck_interface {
+	CK_CHAR_PTR pInterfaceName;
+	CK_VOID_PTR pFunctionList;
+	CK_FLAGS flags;
+} sa_ck_interface;
+typedef CK_RV (*sa_ck_get_interface_list_fn)(sa_ck_interface *list,
+                                             CK_ULONG *count);
+typedef CK_RV (*sa_ck_get_interface_fn)(CK_UTF8CHAR_PTR name,
+                                        CK_VERSION *version,
+                                        sa_ck_interface **iface,
+                                        CK_FLAGS flags);
+/* B3.0 §3.6 (unconfirmed): the only interface flag defined. */
+#define SA_CKF_INTERFACE_FORK_SAFE 0x00000001UL
+
+/* The 3.0 entry points of the case's module, looked up in the copy of the
+ * module the runner already loaded. */
+typedef struct sa_p11is_v3 {
+	void *dl;
+	sa_ck_get_interface_list_fn get_list; /* NULL: not exported */
+	sa_ck_get_interface_fn get;           /* NULL: not exported */
+} sa_p11is_v3;
+
+/** dlopen(RTLD_NOLOAD) the profile's module and dlsym the two 3.0
+ * functions. Returns 0 (some may be NULL), or -1 when the loaded module
+ * cannot be found (why says so). Close with sa_p11is_v3_close. */
+int sa_p11is_v3_open(sa_case_ctx *ctx, sa_p11is_v3 *out, const char **why);
+void sa_p11is_v3_close(sa_p11is_v3 *v);
+
+/** The default interface (C_GetInterface(NULL, NULL, .., 0)) when the
+ * module exports C_GetInterface and it answers CKR_OK; NULL otherwise. */
+const sa_ck_interface *sa_p11is_v3_default(const sa_p11is_v3 *v);
+
 /* Catalogue group A: init_lib.c. */
 void sa_p11is_init01(sa_case_ctx *ctx);
 void sa_p11is_init02(sa_case_ctx *ctx);

@@ -473,7 +473,7 @@ void sa_p11is_mech02(sa_case_ctx *ctx)
 	struct mech02 s;
 	struct mech_table t = {0};
 	CK_SLOT_ID slot = sa_case_slot(ctx);
-	/* Flags that need key material to exercise, left to issue 3. */
+	/* Flags that need key material: P11-MECH-05 exercises them. */
 	static const struct {
 		CK_FLAGS bit;
 		const char *name;
@@ -577,9 +577,8 @@ void sa_p11is_mech02(sa_case_ctx *ctx)
 			               keyed[k].name, keyed_count[k]);
 	if (untested.len > 0)
 		sa_case_note(ctx,
-		             "not exercised (needs key material, issue 3; "
-		             "RSA key-pair generation is exercised by "
-		             "P11-MECH-03): %s",
+		             "flags that need key material, exercised by "
+		             "P11-MECH-05 (the mechanism matrix), not here: %s",
 		             sa_buf_cstr(&untested));
 out:
 	if (s.have_session && s.fl != NULL)
@@ -761,22 +760,37 @@ void sa_p11is_mech04(sa_case_ctx *ctx)
 	CK_ULONG n = 0, i, id;
 	CK_ATTRIBUTE a;
 	CK_INFO info;
+	CK_VERSION ver, iver;
+	sa_p11is_v3 v3;
+	const sa_ck_interface *def;
+	const char *why = NULL;
 	sa_buf list = SA_BUF_INIT;
 	bool have_session = false, finding = false;
 	char v[16], what[96];
 
+	memset(&v3, 0, sizeof(v3));
 	if (fl == NULL)
 		goto out;
 	memset(&info, 0, sizeof(info));
 	if (!sa_p11_check_rv(ctx, "C_GetInfo", fl->C_GetInfo(&info), CKR_OK,
 	                     SA_STRICT_ONLY))
 		goto out;
-	if (info.cryptokiVersion.major < 3) {
-		sa_case_skip(
-		    ctx,
-		    "module implements PKCS#11 %s; CKO_PROFILE "
-		    "objects (PKCS#11 3.0) not applicable",
-		    sa_p11is_version_str(v, sizeof(v), info.cryptokiVersion));
+	/* A 3.x module may hand C_GetFunctionList callers a 2.40 view
+	 * (NSS softoken does): its default 3.x interface says what it
+	 * implements. */
+	ver = info.cryptokiVersion;
+	if (sa_p11is_v3_open(ctx, &v3, &why) == 0 &&
+	    (def = sa_p11is_v3_default(&v3)) != NULL &&
+	    def->pFunctionList != NULL) {
+		memcpy(&iver, def->pFunctionList, sizeof(iver));
+		if (iver.major > ver.major)
+			ver = iver;
+	}
+	if (ver.major < 3) {
+		sa_case_skip(ctx,
+		             "module implements PKCS#11 %s (no 3.x interface); "
+		             "CKO_PROFILE objects (PKCS#11 3.0) not applicable",
+		             sa_p11is_version_str(v, sizeof(v), ver));
 		goto out;
 	}
 	have_session =
@@ -819,11 +833,10 @@ void sa_p11is_mech04(sa_case_ctx *ctx)
 		               profile_name(id), (unsigned long)id);
 	}
 	if (n == 0)
-		sa_case_info(
-		    ctx,
-		    "PKCS#11 %s module declares no CKO_PROFILE "
-		    "object",
-		    sa_p11is_version_str(v, sizeof(v), info.cryptokiVersion));
+		sa_case_info(ctx,
+		             "PKCS#11 %s module declares no CKO_PROFILE "
+		             "object",
+		             sa_p11is_version_str(v, sizeof(v), ver));
 	else
 		sa_case_info(ctx,
 		             "declared profiles: %s; their mandatory checks "
@@ -834,5 +847,6 @@ out:
 		(void)fl->C_FindObjectsFinal(h);
 	if (have_session)
 		(void)fl->C_CloseSession(h);
+	sa_p11is_v3_close(&v3);
 	sa_buf_free(&list);
 }
