@@ -40,7 +40,7 @@ sa_sock_path_ok()
 
 sa_svc_pid()
 {
-	local pidfile=$1 match=$2 pid state
+	local pidfile=$1 match=$2 pid state cmdline
 	[ -s "$pidfile" ] || return 1
 	IFS= read -r pid <"$pidfile" || true
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
@@ -49,8 +49,10 @@ sa_svc_pid()
 	case $state in
 	'' | Z | X) return 1 ;;
 	esac
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$match" ||
-		return 1
+	# Read first, then match: with pipefail, "tr | grep -q" can fail
+	# when grep exits before tr has written everything.
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"$match"* ]] || return 1
 	printf '%s\n' "$pid"
 }
 
