@@ -40,7 +40,7 @@ sa_sock_path_ok()
 
 sa_svc_pid()
 {
-	local pidfile=$1 match=$2 pid state cmdline
+	local pidfile=$1 match=$2 pid="" state="" cmdline=""
 	[ -s "$pidfile" ] || return 1
 	IFS= read -r pid <"$pidfile" || true
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
