@@ -444,6 +444,38 @@ out:
 	sa_p11_gen_session_end(ctx, &s);
 }
 
+/* sa_p11_gen_pair for a template meant to fail on its curve. A token that
+ * keeps keys only as token objects (tpm2-pkcs11) may refuse the session
+ * pair for its CKA_TOKEN before it looks at the curve: then the refusal of
+ * the token-object pair (labelled SA_P11_GEN_TMP_LABEL, destroyed by the
+ * caller and by sa_p11_gen_session_end) is the one judged, with a note. */
+static CK_RV gen02b_pair(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                         const sa_p11_gen_spec *spec, const char *curve,
+                         CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
+{
+	sa_p11_gen_spec tok = *spec;
+	CK_RV rv = sa_p11_gen_pair(ctx, s, spec, pub, priv);
+	CK_RV rv_tok;
+
+	if (rv != CKR_ATTRIBUTE_VALUE_INVALID &&
+	    rv != CKR_TEMPLATE_INCONSISTENT)
+		goto out;
+	tok.token = true;
+	tok.label = SA_P11_GEN_TMP_LABEL;
+	rv_tok = sa_p11_gen_pair(ctx, s, &tok, pub, priv);
+	if (rv_tok != rv) {
+		sa_case_note(ctx,
+		             "%s: the session key pair was refused with %s, "
+		             "the token-object pair (labelled %s, destroyed "
+		             "at the end) with %s: the latter is judged",
+		             curve, sa_p11_rv_name(rv), SA_P11_GEN_TMP_LABEL,
+		             sa_p11_rv_name(rv_tok));
+		rv = rv_tok;
+	}
+out:
+	return rv;
+}
+
 void sa_p11_gen02b_ec_unsupported(sa_case_ctx *ctx)
 {
 	const sa_p11_ossl_curve *k1 = sa_p11_ossl_curve_by_name("secp256k1");
@@ -460,7 +492,7 @@ void sa_p11_gen02b_ec_unsupported(sa_case_ctx *ctx)
 	 * is the older, less precise code. */
 	spec.params = oid_bogus;
 	spec.params_len = sizeof(oid_bogus);
-	rv = sa_p11_gen_pair(ctx, s, &spec, &pub, &priv);
+	rv = gen02b_pair(ctx, s, &spec, "unassigned curve", &pub, &priv);
 	sa_p11_check_rv(ctx,
 	                "C_GenerateKeyPair(EC, unassigned curve OID "
 	                "1.2.840.10045.3.1.99)",
@@ -473,7 +505,7 @@ void sa_p11_gen02b_ec_unsupported(sa_case_ctx *ctx)
 	 * refused must be refused the same way. */
 	spec.params = k1->oid;
 	spec.params_len = k1->oid_len;
-	rv = sa_p11_gen_pair(ctx, s, &spec, &pub, &priv);
+	rv = gen02b_pair(ctx, s, &spec, "secp256k1", &pub, &priv);
 	if (rv == CKR_OK)
 		sa_case_note(ctx, "the token supports secp256k1: not an "
 		                  "unsupported curve here");

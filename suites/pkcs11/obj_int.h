@@ -80,6 +80,16 @@ int sa_p11_obj_setup_data(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                           const char *label, const CK_ATTRIBUTE *extra,
                           size_t n_extra, const char *what,
                           CK_OBJECT_HANDLE *out);
+/** sa_p11_obj_setup_data with the set-up fallbacks spelled out: when the
+ * token refuses creation in a public RW session, log the user in and retry;
+ * when it refuses CKA_TOKEN false, either (session_only false) create a token
+ * object instead, with a note (the caller destroys it as usual), or
+ * (session_only true) give a SKIP verdict naming the refusal and return
+ * SA_E_UNSUPPORTED. sa_p11_obj_setup_data is this with session_only false. */
+int sa_p11_obj_setup_data_ex(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                             const char *label, const CK_ATTRIBUTE *extra,
+                             size_t n_extra, const char *what,
+                             bool session_only, CK_OBJECT_HANDLE *out);
 int sa_p11_obj_setup_secret(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                             const char *label, bool sensitive, const char *what,
                             CK_OBJECT_HANDLE *out);

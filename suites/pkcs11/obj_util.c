@@ -89,24 +89,117 @@ CK_RV sa_p11_obj_secret(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	return create(ctx, s, base, SA_COUNTOF(base), extra, n_extra, out);
 }
 
-int sa_p11_obj_setup_data(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
-                          const char *label, const CK_ATTRIBUTE *extra,
-                          size_t n_extra, const char *what,
-                          CK_OBJECT_HANDLE *out)
+/* Set-up only: a token may refuse object creation in a public RW session
+ * (tpm2-pkcs11 answers CKR_SESSION_READ_ONLY until the user logs in; OBJ-01b
+ * judges that). The rules the set-up serves do not need a public session,
+ * so log the user in and let the caller retry. True when it did. */
+static bool login_for_create(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_RV rv)
 {
-	int rc = SA_E_CKR;
-	CK_RV rv =
-	    sa_p11_obj_data(ctx, s, false, false, label, extra, n_extra, out);
+	CK_SESSION_INFO info;
+	bool done = false;
+	CK_RV lrv;
 
+	if (rv != CKR_SESSION_READ_ONLY && rv != CKR_USER_NOT_LOGGED_IN)
+		goto out;
+	memset(&info, 0, sizeof(info));
+	if (sa_case_p11(ctx)->C_GetSessionInfo(s, &info) != CKR_OK ||
+	    info.state != CKS_RW_PUBLIC_SESSION)
+		goto out;
+	lrv = sa_p11_login(ctx, s, CKU_USER);
+	if (lrv != CKR_OK && lrv != CKR_USER_ALREADY_LOGGED_IN)
+		goto out;
+	sa_case_note(ctx,
+	             "set-up: the token refuses C_CreateObject in a public RW "
+	             "session (%s); the objects are created after a user "
+	             "login",
+	             sa_p11_rv_name(rv));
+	done = true;
+out:
+	return done;
+}
+
+/* Whether rv is how a token refuses the CKA_TOKEN false of a template. */
+static bool refuses_session_object(CK_RV rv)
+{
+	return rv == CKR_ATTRIBUTE_VALUE_INVALID ||
+	       rv == CKR_TEMPLATE_INCONSISTENT;
+}
+
+int sa_p11_obj_setup_data_ex(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                             const char *label, const CK_ATTRIBUTE *extra,
+                             size_t n_extra, const char *what,
+                             bool session_only, CK_OBJECT_HANDLE *out)
+{
+	/* B2.40 §4.4: a public session object is the portable choice, but a
+	 * token may offer private or token objects only (tpm2-pkcs11 takes
+	 * private token objects only); the rules these objects serve hold
+	 * for the others alike. A token object has a label unique to this
+	 * process and the case destroys it like any other. */
+	static const struct {
+		bool token, priv;
+	} tries[] = {
+	    {false, false}, {false, true}, {true, false}, {true, true}};
+	int rc = SA_E_CKR;
+	CK_RV first = CKR_OK, rv = CKR_OK;
+	size_t i;
+
+	for (i = 0; i < SA_COUNTOF(tries); i++) {
+		if (session_only && tries[i].token)
+			break;
+		rv = sa_p11_obj_data(ctx, s, tries[i].token, tries[i].priv,
+		                     label, extra, n_extra, out);
+		if (rv != CKR_OK && login_for_create(ctx, s, rv))
+			rv = sa_p11_obj_data(ctx, s, tries[i].token,
+			                     tries[i].priv, label, extra,
+			                     n_extra, out);
+		if (i == 0)
+			first = rv;
+		if (rv == CKR_OK || !refuses_session_object(rv))
+			break;
+	}
+	if (rv == CKR_OK && i > 0)
+		sa_case_note(ctx,
+		             "set-up: the token refuses public session objects "
+		             "(C_CreateObject(%s) returned %s); a %s %s object "
+		             "is used instead%s",
+		             what, sa_p11_rv_name(first),
+		             tries[i].priv ? "private" : "public",
+		             tries[i].token ? "token" : "session",
+		             tries[i].token ? ", with a unique label, "
+		                              "destroyed at the end"
+		                            : "");
 	if (rv != CKR_OK) {
 		*out = CK_INVALID_HANDLE;
-		sa_case_error(ctx, "set-up: C_CreateObject(%s) returned %s",
-		              what, sa_p11_rv_name(rv));
+		if (session_only && refuses_session_object(rv)) {
+			sa_case_skip(ctx,
+			             "the token refuses session objects: "
+			             "C_CreateObject(%s, CKA_TOKEN false) "
+			             "returned %s, and the rule needs session "
+			             "objects",
+			             what, sa_p11_rv_name(rv));
+			rc = SA_E_UNSUPPORTED;
+		} else {
+			sa_case_error(
+			    ctx, "set-up: C_CreateObject(%s) returned %s%s",
+			    what, sa_p11_rv_name(rv),
+			    i > 0 ? " (also as private and/or "
+			            "token object)"
+			          : "");
+		}
 		goto out;
 	}
 	rc = SA_OK;
 out:
 	return rc;
+}
+
+int sa_p11_obj_setup_data(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                          const char *label, const CK_ATTRIBUTE *extra,
+                          size_t n_extra, const char *what,
+                          CK_OBJECT_HANDLE *out)
+{
+	return sa_p11_obj_setup_data_ex(ctx, s, label, extra, n_extra, what,
+	                                false, out);
 }
 
 int sa_p11_obj_setup_secret(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
@@ -116,8 +209,23 @@ int sa_p11_obj_setup_secret(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	int rc = SA_E_CKR;
 	CK_RV rv = sa_p11_obj_secret(ctx, s, label, sensitive, NULL, 0, out);
 
+	if (rv != CKR_OK && login_for_create(ctx, s, rv))
+		rv = sa_p11_obj_secret(ctx, s, label, sensitive, NULL, 0, out);
 	if (rv != CKR_OK) {
 		*out = CK_INVALID_HANDLE;
+		/* B2.40 §5.7.1 lets a token refuse to import key material
+		 * (tpm2-pkcs11 takes no CKK_AES value): a capability not
+		 * offered, not a deviation of the rule under test. */
+		if (refuses_session_object(rv) ||
+		    rv == CKR_ATTRIBUTE_TYPE_INVALID ||
+		    rv == CKR_FUNCTION_NOT_SUPPORTED) {
+			sa_case_skip(ctx,
+			             "the token refuses the import of a %s "
+			             "(C_CreateObject returned %s)",
+			             what, sa_p11_rv_name(rv));
+			rc = SA_E_UNSUPPORTED;
+			goto out;
+		}
 		sa_case_error(ctx, "set-up: C_CreateObject(%s) returned %s",
 		              what, sa_p11_rv_name(rv));
 		goto out;

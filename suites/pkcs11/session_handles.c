@@ -6,6 +6,7 @@
 #include "sigaudit/guard.h"
 #include "sigaudit/profile.h"
 
+#include "obj_int.h"
 #include "session_int.h"
 
 /* DER of the prime256v1 OID, CKA_EC_PARAMS for a P-256 key (Curr. Mech.
@@ -36,6 +37,48 @@ out:
 	return h;
 }
 
+/* A private session object labelled `label`: CKO_DATA, else (a token that
+ * keeps private data for token objects) a generic-secret or AES key, which
+ * §5.6.8 treats alike. Returns the CK_RV of the last attempt. */
+static CK_RV ses11_private_object(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                                  const char *label, CK_OBJECT_HANDLE *out)
+{
+	static const CK_KEY_TYPE types[] = {CKK_GENERIC_SECRET, CKK_AES};
+	static const CK_BYTE value[16] = {0x73, 0x69, 0x67, 0x61, 0x75, 0x64,
+	                                  0x69, 0x74, 0x2d, 0x73, 0x65, 0x73,
+	                                  0x31, 0x31, 0x6b, 0x79};
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+	CK_KEY_TYPE kt = CKK_GENERIC_SECRET;
+	CK_ATTRIBUTE tmpl[] = {
+	    {CKA_CLASS, &cls, sizeof(cls)},
+	    {CKA_KEY_TYPE, &kt, sizeof(kt)},
+	    {CKA_TOKEN, &no, sizeof(no)},
+	    {CKA_PRIVATE, &yes, sizeof(yes)},
+	    {CKA_LABEL, (void *)label, strlen(label)},
+	    {CKA_VALUE, (void *)value, sizeof(value)},
+	};
+	CK_RV rv = sa_p11_ses_data_object(ctx, s, true, label, out);
+	size_t i;
+
+	for (i = 0; rv != CKR_OK && i < SA_COUNTOF(types); i++) {
+		kt = types[i];
+		*out = CK_INVALID_HANDLE;
+		rv = sa_case_p11(ctx)->C_CreateObject(s, tmpl, SA_COUNTOF(tmpl),
+		                                      out);
+		if (rv == CKR_OK)
+			sa_case_note(ctx,
+			             "the private session object is a %s "
+			             "secret key (the token refuses a private "
+			             "session CKO_DATA)",
+			             kt == CKK_AES ? "CKK_AES"
+			                           : "CKK_GENERIC_SECRET");
+	}
+	if (rv != CKR_OK)
+		*out = CK_INVALID_HANDLE;
+	return rv;
+}
+
 void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
 {
 	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
@@ -56,28 +99,38 @@ void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
 		goto out;
 	logged_in = true;
 	/* Session objects only (CKA_TOKEN false): nothing stays on the
-	 * token whatever happens. */
-	rv = sa_p11_ses_data_object(ctx, rw, true, label, &priv);
-	if (rv != CKR_OK) {
-		sa_case_error(ctx,
-		              "set-up: C_CreateObject(private session "
-		              "CKO_DATA) returned %s",
-		              sa_p11_rv_name(rv));
-		goto out;
-	}
+	 * token whatever happens. A token may refuse some of them (NSS
+	 * softoken takes no private CKO_DATA, tpm2-pkcs11 no public one):
+	 * the checks of what it refuses are then not run. */
+	rv = ses11_private_object(ctx, rw, label, &priv);
+	if (rv != CKR_OK)
+		sa_case_note(ctx,
+		             "the token refuses private session objects "
+		             "(CKO_DATA and secret keys: %s): their checks are "
+		             "not run",
+		             sa_p11_rv_name(rv));
 	rv = sa_p11_ses_data_object(ctx, rw, false, "sigaudit-ses11-public",
 	                            &pub);
 	if (rv != CKR_OK) {
-		sa_case_error(ctx,
-		              "set-up: C_CreateObject(public session "
-		              "CKO_DATA) returned %s",
-		              sa_p11_rv_name(rv));
-		goto out;
+		pub = CK_INVALID_HANDLE;
+		sa_case_note(
+		    ctx,
+		    "the token refuses public session objects "
+		    "(C_CreateObject(public session CKO_DATA) returned "
+		    "%s): their check is not run",
+		    sa_p11_rv_name(rv));
 	}
 	tok = find_private_token_object(ctx, rw);
 	if (tok == CK_INVALID_HANDLE)
 		sa_case_note(ctx, "no private token object on the token: the "
 		                  "token-object handle checks are not run");
+	if (priv == CK_INVALID_HANDLE && pub == CK_INVALID_HANDLE &&
+	    tok == CK_INVALID_HANDLE) {
+		sa_case_skip(ctx, "the token refuses private and public "
+		                  "session objects and holds no private token "
+		                  "object: no handle to judge");
+		goto out;
+	}
 	rv = f->C_Logout(rw);
 	if (rv != CKR_OK) {
 		sa_case_error(ctx, "set-up: C_Logout returned %s",
@@ -88,12 +141,16 @@ void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
 
 	/* B2.40 §5.6.8: private session objects are destroyed, handles to
 	 * private objects become invalid; public session objects stay. */
-	rv = sa_p11_ses_probe_object(ctx, ro, priv);
-	sa_p11_check_rv(ctx, "private session object after C_Logout", rv,
-	                CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
-	rv = sa_p11_ses_probe_object(ctx, ro, pub);
-	sa_p11_check_rv(ctx, "public session object after C_Logout", rv, CKR_OK,
-	                SA_STRICT_ONLY);
+	if (priv != CK_INVALID_HANDLE) {
+		rv = sa_p11_ses_probe_object(ctx, ro, priv);
+		sa_p11_check_rv(ctx, "private session object after C_Logout",
+		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
+	}
+	if (pub != CK_INVALID_HANDLE) {
+		rv = sa_p11_ses_probe_object(ctx, ro, pub);
+		sa_p11_check_rv(ctx, "public session object after C_Logout", rv,
+		                CKR_OK, SA_STRICT_ONLY);
+	}
 	if (tok != CK_INVALID_HANDLE) {
 		rv = sa_p11_ses_probe_object(ctx, ro, tok);
 		sa_p11_check_rv(ctx,
@@ -101,21 +158,26 @@ void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
 		                "C_Logout",
 		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
 	}
-	rv = sa_p11_count_label(ctx, ro, label, &n);
-	sa_case_checkf(ctx, rv == CKR_OK && n == 0,
-	               "C_FindObjects for the private session object after "
-	               "C_Logout",
-	               "0 objects", "%s, %lu objects", sa_p11_rv_name(rv),
-	               (unsigned long)n);
+	if (priv != CK_INVALID_HANDLE) {
+		rv = sa_p11_count_label(ctx, ro, label, &n);
+		sa_case_checkf(ctx, rv == CKR_OK && n == 0,
+		               "C_FindObjects for the private session object "
+		               "after C_Logout",
+		               "0 objects", "%s, %lu objects",
+		               sa_p11_rv_name(rv), (unsigned long)n);
+	}
 
 	/* "even if a user is later logged back into the token, those handles
 	 * remain invalid" (B2.40 §5.6.8). */
 	if (sa_p11_ses_login(ctx, rw, CKU_USER) < 0)
 		goto out;
 	logged_in = true;
-	rv = sa_p11_ses_probe_object(ctx, ro, priv);
-	sa_p11_check_rv(ctx, "private session object after logging in again",
-	                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
+	if (priv != CK_INVALID_HANDLE) {
+		rv = sa_p11_ses_probe_object(ctx, ro, priv);
+		sa_p11_check_rv(ctx,
+		                "private session object after logging in again",
+		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
+	}
 	if (tok != CK_INVALID_HANDLE) {
 		rv = sa_p11_ses_probe_object(ctx, ro, tok);
 		sa_p11_check_rv(ctx,
@@ -123,15 +185,21 @@ void sa_p11_ses11_logout_objects(sa_case_ctx *ctx)
 		                "logging in again",
 		                rv, CKR_OBJECT_HANDLE_INVALID, SA_STRICT_ONLY);
 	}
-	rv = sa_p11_count_label(ctx, ro, label, &n);
-	sa_case_checkf(ctx, rv == CKR_OK && n == 0,
-	               "C_FindObjects for the private session object after "
-	               "logging in again (destroyed, not hidden)",
-	               "0 objects", "%s, %lu objects", sa_p11_rv_name(rv),
-	               (unsigned long)n);
+	if (priv != CK_INVALID_HANDLE) {
+		rv = sa_p11_count_label(ctx, ro, label, &n);
+		sa_case_checkf(ctx, rv == CKR_OK && n == 0,
+		               "C_FindObjects for the private session object "
+		               "after logging in again (destroyed, not hidden)",
+		               "0 objects", "%s, %lu objects",
+		               sa_p11_rv_name(rv), (unsigned long)n);
+	}
 out:
 	if (pub != CK_INVALID_HANDLE)
 		(void)f->C_DestroyObject(rw, pub);
+	/* A module that keeps "session" objects as token objects
+	 * (tpm2-pkcs11) would otherwise keep them for later runs. */
+	if (logged_in)
+		(void)sa_p11_obj_purge_label(ctx, rw, label);
 	if (logged_in)
 		sa_p11_ses_logout_quiet(ctx, rw);
 	sa_p11_ses_close(ctx, &ro);
@@ -467,6 +535,44 @@ static bool ses12_needs_pin(enum ses12_fn fn)
 	       fn == SES12_C_Login;
 }
 
+/* Whether fn, which answered CKR_FUNCTION_NOT_SUPPORTED to an invalid
+ * handle, is simply not implemented: it answers the same with the live
+ * session and valid arguments (B2.40 §5.1.6: a function the library does
+ * not offer). Then its handle check has nothing to judge. Functions whose
+ * live call would change the token or the session are never probed. */
+static bool ses12_not_implemented(sa_case_ctx *ctx, enum ses12_fn fn,
+                                  CK_SESSION_HANDLE live,
+                                  const struct ses12_args *a)
+{
+	struct ses12_args copy = *a;
+	bool not_impl = false;
+
+	/* B2.40 §5.16: the legacy functions exist in every library and
+	 * answer CKR_FUNCTION_NOT_PARALLEL, so never "not implemented". */
+	if (live == CK_INVALID_HANDLE || ses12_is_legacy(fn) ||
+	    fn == SES12_C_DestroyObject || fn == SES12_C_InitPIN ||
+	    fn == SES12_C_SetPIN || fn == SES12_C_Login ||
+	    fn == SES12_C_Logout || fn == SES12_C_CloseSession)
+		goto out;
+	copy.null_args = false;
+	copy.out_len = sizeof(copy.out);
+	not_impl =
+	    ses12_call(ctx, fn, live, &copy) == CKR_FUNCTION_NOT_SUPPORTED;
+out:
+	return not_impl;
+}
+
+/* One note naming the functions ses12_not_implemented found. */
+static void ses12_note_not_implemented(sa_case_ctx *ctx, const sa_buf *names)
+{
+	if (names->len > 0)
+		sa_case_note(ctx,
+		             "not implemented (CKR_FUNCTION_NOT_SUPPORTED with "
+		             "a live session too), their invalid-handle check "
+		             "is not judged: %s",
+		             sa_buf_cstr(names));
+}
+
 /* The live RW session and the closed handle SES-12a and 12b use. */
 struct ses12_env {
 	CK_SESSION_HANDLE live;
@@ -553,6 +659,7 @@ void sa_p11_ses12a_bad_handles(sa_case_ctx *ctx)
 	} kinds[4];
 	size_t n_kinds = 0, k;
 	CK_SESSION_HANDLE bogus = 0x5ad0c0deUL;
+	sa_buf unimpl = SA_BUF_INIT;
 	int fn;
 
 	if (ses12_setup(ctx, &env) < 0)
@@ -579,7 +686,7 @@ void sa_p11_ses12a_bad_handles(sa_case_ctx *ctx)
 	for (fn = 0; fn < SES12_COUNT; fn++) {
 		char observed[512];
 		size_t used = 0;
-		bool ok = true, lenient = false;
+		bool ok = true, lenient = false, not_supported = false;
 
 		if (ses12_needs_pin((enum ses12_fn)fn) && !env.have_pin)
 			continue;
@@ -596,12 +703,22 @@ void sa_p11_ses12a_bad_handles(sa_case_ctx *ctx)
 				lenient = true;
 			} else {
 				ok = false;
+				if (rv == CKR_FUNCTION_NOT_SUPPORTED)
+					not_supported = true;
 			}
 			w = snprintf(observed + used, sizeof(observed) - used,
 			             "%s%s: %s", k ? ", " : "", kinds[k].name,
 			             sa_p11_rv_name(rv));
 			if (w > 0 && (size_t)w < sizeof(observed) - used)
 				used += (size_t)w;
+		}
+		if (!ok && not_supported &&
+		    ses12_not_implemented(ctx, (enum ses12_fn)fn, env.live,
+		                          &args)) {
+			sa_buf_appendf(&unimpl, "%s%s",
+			               unimpl.len > 0 ? ", " : "",
+			               ses12_names[fn]);
+			continue;
 		}
 		sa_case_check(ctx, ok, ses12_names[fn],
 		              ses12_is_legacy((enum ses12_fn)fn)
@@ -614,8 +731,10 @@ void sa_p11_ses12a_bad_handles(sa_case_ctx *ctx)
 		if (ok && lenient)
 			sa_case_mark_lenient(ctx);
 	}
+	ses12_note_not_implemented(ctx, &unimpl);
 	ses12_check_live(ctx, &env);
 out:
+	sa_buf_free(&unimpl);
 	ses12_teardown(ctx, &env);
 }
 
@@ -635,6 +754,7 @@ void sa_p11_ses12b_handle_precedence(sa_case_ctx *ctx)
 	struct ses12_env env = {CK_INVALID_HANDLE, CK_INVALID_HANDLE,
 	                        CK_INVALID_HANDLE, SA_BUF_INIT_SECURE, false};
 	struct ses12_args args;
+	sa_buf unimpl = SA_BUF_INIT;
 	size_t i;
 
 	if (ses12_setup(ctx, &env) < 0)
@@ -655,11 +775,20 @@ void sa_p11_ses12b_handle_precedence(sa_case_ctx *ctx)
 		         "pointers)",
 		         ses12_names[fns[i]]);
 		rv = ses12_call(ctx, fns[i], env.closed, &args);
+		if (rv == CKR_FUNCTION_NOT_SUPPORTED &&
+		    ses12_not_implemented(ctx, fns[i], env.live, &args)) {
+			sa_buf_appendf(&unimpl, "%s%s",
+			               unimpl.len > 0 ? ", " : "",
+			               ses12_names[fns[i]]);
+			continue;
+		}
 		sa_p11_check_rv(ctx, what, rv, CKR_SESSION_HANDLE_INVALID,
 		                SA_LENIENT(CKR_ARGUMENTS_BAD));
 	}
+	ses12_note_not_implemented(ctx, &unimpl);
 	ses12_check_live(ctx, &env);
 out:
+	sa_buf_free(&unimpl);
 	ses12_teardown(ctx, &env);
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "init_slot.h"
 #include "sigaudit/buf.h"
@@ -288,7 +289,7 @@ struct mech02 {
 	/* failures per sub-check, first few spelled out */
 	sa_buf digest_fail, init_fail, gen_fail, genkp_fail;
 	unsigned n_digest, n_digest_fail, n_init, n_init_fail, n_gen,
-	    n_gen_fail, n_genkp, n_genkp_fail, n_param_note;
+	    n_gen_fail, n_genkp, n_genkp_fail, n_param_note, n_notsup;
 	bool lenient;
 };
 
@@ -421,12 +422,33 @@ static void m02_gen_refused(struct mech02 *s, CK_MECHANISM_TYPE type, bool pair)
 	const char *label = pair ? "generate-key-pair" : "generate-key";
 	CK_RV rv;
 
-	if (pair)
-		rv = s->fl->C_GenerateKeyPair(s->h, &mech, pub, SA_COUNTOF(pub),
-		                              priv, SA_COUNTOF(priv), &k1, &k2);
-	else
-		rv = s->fl->C_GenerateKey(s->h, &mech, sec, SA_COUNTOF(sec),
-		                          &k1);
+	CK_SESSION_HANDLE h = s->h, rw = CK_INVALID_HANDLE;
+	int attempt;
+
+	/* The case's session is RO; a token may refuse any generation there
+	 * (CKR_SESSION_READ_ONLY, tpm2-pkcs11) before it looks at the
+	 * mechanism, so ask again in an RW session: the rule is about the
+	 * mechanism, not the session. */
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (pair)
+			rv = s->fl->C_GenerateKeyPair(
+			    h, &mech, pub, SA_COUNTOF(pub), priv,
+			    SA_COUNTOF(priv), &k1, &k2);
+		else
+			rv = s->fl->C_GenerateKey(h, &mech, sec,
+			                          SA_COUNTOF(sec), &k1);
+		if (rv != CKR_SESSION_READ_ONLY || attempt > 0 ||
+		    sa_p11_open(s->ctx, CKF_RW_SESSION, &rw) != CKR_OK)
+			break;
+		h = rw;
+	}
+	/* B2.40 §5.1.6: CKR_FUNCTION_NOT_SUPPORTED means the function is
+	 * not implemented: nothing to refuse, so not judged. */
+	if (rv == CKR_FUNCTION_NOT_SUPPORTED) {
+		s->n_notsup++;
+		sa_buf_appendf(&s->matrix, "\t%s: not implemented", label);
+		goto out;
+	}
 	if (pair)
 		s->n_genkp++;
 	else
@@ -449,9 +471,11 @@ static void m02_gen_refused(struct mech02 *s, CK_MECHANISM_TYPE type, bool pair)
 out:
 	/* Something may have been made despite the missing flag. */
 	if (k1 != CK_INVALID_HANDLE)
-		(void)s->fl->C_DestroyObject(s->h, k1);
+		(void)s->fl->C_DestroyObject(h, k1);
 	if (k2 != CK_INVALID_HANDLE)
-		(void)s->fl->C_DestroyObject(s->h, k2);
+		(void)s->fl->C_DestroyObject(h, k2);
+	if (rw != CK_INVALID_HANDLE)
+		(void)s->fl->C_CloseSession(rw);
 }
 
 static void m02_check(struct mech02 *s, const char *what, const char *exp,
@@ -492,6 +516,10 @@ void sa_p11is_mech02(sa_case_ctx *ctx)
 	};
 	unsigned keyed_count[SA_COUNTOF(keyed)];
 	sa_buf untested = SA_BUF_INIT;
+	CK_SESSION_HANDLE anchor = CK_INVALID_HANDLE;
+	bool logged_in = false;
+	CK_TOKEN_INFO ti;
+	CK_RV lrv;
 	CK_ULONG i;
 	size_t k;
 	CK_FLAGS f;
@@ -514,6 +542,29 @@ void sa_p11is_mech02(sa_case_ctx *ctx)
 	                    CKR_OK, SA_STRICT_ONLY);
 	if (!s.have_session)
 		goto out;
+	/* B2.40 §6.7.2: with CKF_LOGIN_REQUIRED some functions need a login;
+	 * a token may count digesting among them (tpm2-pkcs11 answers
+	 * CKR_USER_NOT_LOGGED_IN). The flags under test do not depend on the
+	 * login state, so log in through a session kept open for the whole
+	 * case (m02_reopen closes the others; the login is the
+	 * application's). */
+	memset(&ti, 0, sizeof(ti));
+	if (s.fl->C_GetTokenInfo(slot, &ti) == CKR_OK &&
+	    (ti.flags & CKF_LOGIN_REQUIRED) &&
+	    sa_p11_open(ctx, 0, &anchor) == CKR_OK) {
+		lrv = sa_p11_login(ctx, anchor, CKU_USER);
+		logged_in = lrv == CKR_OK || lrv == CKR_USER_ALREADY_LOGGED_IN;
+		if (logged_in)
+			sa_case_note(ctx, "CKF_LOGIN_REQUIRED: the user is "
+			                  "logged in for the digests");
+		else
+			sa_case_note(
+			    ctx,
+			    "CKF_LOGIN_REQUIRED, but C_Login with the "
+			    "configured PIN returned %s: the digests run "
+			    "in a public session",
+			    sa_p11_rv_name(lrv));
+	}
 
 	sa_buf_append_str(&s.matrix, "# mechanism\tflags\tresults\n");
 	for (i = 0; i < t.n; i++) {
@@ -569,6 +620,14 @@ void sa_p11is_mech02(sa_case_ctx *ctx)
 		             "init: their flag could not be decided",
 		             s.n_param_note);
 
+	if (s.n_notsup > 0)
+		sa_case_note(
+		    ctx,
+		    "%u C_GenerateKey/C_GenerateKeyPair call(s) "
+		    "answered CKR_FUNCTION_NOT_SUPPORTED: the function "
+		    "is not implemented, its refusal is not judged",
+		    s.n_notsup);
+
 	/* Honest accounting: these promises were not exercised. */
 	for (k = 0; k < SA_COUNTOF(keyed); k++)
 		if (keyed_count[k] > 0)
@@ -583,6 +642,11 @@ void sa_p11is_mech02(sa_case_ctx *ctx)
 out:
 	if (s.have_session && s.fl != NULL)
 		(void)s.fl->C_CloseSession(s.h);
+	if (anchor != CK_INVALID_HANDLE && s.fl != NULL) {
+		if (logged_in)
+			(void)s.fl->C_Logout(anchor);
+		(void)s.fl->C_CloseSession(anchor);
+	}
 	sa_buf_free(&untested);
 	sa_buf_free(&s.matrix);
 	sa_buf_free(&s.digest_fail);
@@ -601,28 +665,37 @@ out:
 /* C_GenerateKeyPair for an RSA session key pair of `bits`. Handles of
  * whatever was created are destroyed before returning. */
 static CK_RV rsa_gen(CK_FUNCTION_LIST_PTR fl, CK_SESSION_HANDLE h,
-                     CK_ULONG bits)
+                     CK_ULONG bits, const char *token_label)
 {
 	CK_MECHANISM mech = {CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
 	CK_BYTE exp[] = {0x01, 0x00, 0x01};
-	CK_BBOOL t = CK_TRUE, f = CK_FALSE;
+	CK_BBOOL t = CK_TRUE;
+	/* token_label: token objects under that label (a token that keeps
+	 * keys only as token objects), destroyed below like session keys. */
+	CK_BBOOL tok = token_label != NULL ? CK_TRUE : CK_FALSE;
+	const char *label = token_label != NULL ? token_label : "";
 	CK_ATTRIBUTE pub[] = {
-	    {CKA_TOKEN, &f, sizeof(f)},
+	    {CKA_TOKEN, &tok, sizeof(tok)},
 	    {CKA_MODULUS_BITS, &bits, sizeof(bits)},
 	    {CKA_PUBLIC_EXPONENT, exp, sizeof(exp)},
 	    {CKA_VERIFY, &t, sizeof(t)},
+	    {CKA_LABEL, (void *)label, strlen(label)},
 	};
 	CK_ATTRIBUTE priv[] = {
-	    {CKA_TOKEN, &f, sizeof(f)},
+	    {CKA_TOKEN, &tok, sizeof(tok)},
 	    {CKA_PRIVATE, &t, sizeof(t)},
 	    {CKA_SENSITIVE, &t, sizeof(t)},
 	    {CKA_SIGN, &t, sizeof(t)},
+	    {CKA_LABEL, (void *)label, strlen(label)},
 	};
+	CK_ULONG n_pub = SA_COUNTOF(pub) - (token_label == NULL ? 1 : 0);
+	CK_ULONG n_priv = SA_COUNTOF(priv) - (token_label == NULL ? 1 : 0);
+
 	CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE, hpriv = CK_INVALID_HANDLE;
 	CK_RV rv;
 
-	rv = fl->C_GenerateKeyPair(h, &mech, pub, SA_COUNTOF(pub), priv,
-	                           SA_COUNTOF(priv), &hpub, &hpriv);
+	rv = fl->C_GenerateKeyPair(h, &mech, pub, n_pub, priv, n_priv, &hpub,
+	                           &hpriv);
 	if (hpub != CK_INVALID_HANDLE)
 		(void)fl->C_DestroyObject(h, hpub);
 	if (hpriv != CK_INVALID_HANDLE)
@@ -639,7 +712,8 @@ void sa_p11is_mech03(sa_case_ctx *ctx)
 	CK_ULONG min, max, control;
 	bool have_session = false, logged_in = false;
 	CK_RV rv;
-	char what[96];
+	char what[96], tok_label[48];
+	const char *token_label = NULL;
 	const CK_RV *size_lenient =
 	    SA_LENIENT(CKR_ATTRIBUTE_VALUE_INVALID, CKR_TEMPLATE_INCONSISTENT);
 
@@ -683,14 +757,35 @@ void sa_p11is_mech03(sa_case_ctx *ctx)
 	control = (min <= 2048 && 2048 <= max) ? 2048 : min;
 	snprintf(what, sizeof(what), "in-range control: %lu-bit RSA pair",
 	         (unsigned long)control);
-	sa_p11_check_rv(ctx, what, rsa_gen(fl, h, control), CKR_OK,
-	                SA_STRICT_ONLY);
+	rv = rsa_gen(fl, h, control, NULL);
+	/* A token that keeps keys only as token objects (tpm2-pkcs11 refuses
+	 * CKA_TOKEN false with CKR_ATTRIBUTE_VALUE_INVALID): the size rule
+	 * holds for token objects alike, so ask for those, under a label of
+	 * this process, destroyed at once. */
+	if (rv == CKR_ATTRIBUTE_VALUE_INVALID ||
+	    rv == CKR_TEMPLATE_INCONSISTENT) {
+		CK_RV rv_tok;
+
+		snprintf(tok_label, sizeof(tok_label), "sigaudit-mech03-%ld",
+		         (long)getpid());
+		rv_tok = rsa_gen(fl, h, control, tok_label);
+		if (rv_tok == CKR_OK) {
+			sa_case_note(ctx,
+			             "a session key pair was refused (%s): "
+			             "token objects labelled %s are generated "
+			             "instead, destroyed at once",
+			             sa_p11_rv_name(rv), tok_label);
+			token_label = tok_label;
+		}
+		rv = rv_tok;
+	}
+	sa_p11_check_rv(ctx, what, rv, CKR_OK, SA_STRICT_ONLY);
 
 	if (min > 1) {
 		snprintf(what, sizeof(what),
 		         "C_GenerateKeyPair at min - 1 = %lu bits",
 		         (unsigned long)(min - 1));
-		sa_p11_check_rv(ctx, what, rsa_gen(fl, h, min - 1),
+		sa_p11_check_rv(ctx, what, rsa_gen(fl, h, min - 1, token_label),
 		                CKR_KEY_SIZE_RANGE, size_lenient);
 	} else {
 		sa_case_note(ctx, "ulMinKeySize %lu: no size below it to try",
@@ -706,7 +801,7 @@ void sa_p11is_mech03(sa_case_ctx *ctx)
 		snprintf(what, sizeof(what),
 		         "C_GenerateKeyPair at max + 1 = %lu bits",
 		         (unsigned long)(max + 1));
-		sa_p11_check_rv(ctx, what, rsa_gen(fl, h, max + 1),
+		sa_p11_check_rv(ctx, what, rsa_gen(fl, h, max + 1, token_label),
 		                CKR_KEY_SIZE_RANGE, size_lenient);
 	}
 out:
