@@ -22,6 +22,63 @@ static void check_secrets_unreadable(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	}
 }
 
+/* Set-up of one key of a case that checks several: the known key when the
+ * token imports it, else a key generated with the same attributes (*known
+ * false: leaks can no longer be matched with the value, only refusals
+ * checked), else nothing (*out CK_INVALID_HANDLE, a note says why and the
+ * case goes on with its other keys). Negative only for an ERROR. */
+static int part_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kp_known_id id,
+                      const sa_kp_opts *o, const char *what,
+                      CK_OBJECT_HANDLE *out, bool *known)
+{
+	const char *why = NULL;
+	char label[200];
+	CK_RV rv;
+	int rc = SA_OK;
+
+	rv = sa_kp_src_try(ctx, s, id, o, out, NULL, known, &why);
+	if (rv == CKR_OK) {
+		if (!*known)
+			sa_case_note(
+			    ctx,
+			    "%s: the token refused to import the "
+			    "known key; a key generated on the token "
+			    "with the same attributes is checked "
+			    "instead (weaker evidence: refusals are "
+			    "checked, returned bytes cannot be matched "
+			    "with a known value)",
+			    what);
+		goto out;
+	}
+	*out = CK_INVALID_HANDLE;
+	if (why != NULL) {
+		sa_case_note(ctx, "%s: not checked: %s", what, why);
+		goto out;
+	}
+	snprintf(label, sizeof(label), "C_CreateObject(%s)", what);
+	rc = sa_kp_setup(ctx, rv, label);
+out:
+	return rc;
+}
+
+/* check_secrets_unreadable for a key from part_setup. */
+static void check_part(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                       CK_OBJECT_HANDLE h, bool known, const sa_kp_known *k,
+                       const char *what)
+{
+	size_t i;
+
+	if (known) {
+		check_secrets_unreadable(ctx, s, h, k, what);
+		return;
+	}
+	for (i = 0; i < k->n_parts; i++) {
+		if (k->parts[i].secret)
+			(void)sa_kp_check_unreadable(
+			    ctx, s, h, k->parts[i].type, NULL, what);
+	}
+}
+
 /* Control: a public attribute of the imported key reads back as imported,
  * so the object under test really is the known key and the read path
  * works (B2.40 §5.7.5 case 4). */
@@ -48,15 +105,15 @@ static void check_public_part(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	sa_buf_free(&got);
 }
 
-/* Import known key id with opts o as set-up (ERROR on failure). */
-static int import_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
-                        sa_kp_known_id id, const sa_kp_opts *o,
-                        const char *what, CK_OBJECT_HANDLE *out)
+/* A key the token will not make at all (import or generation refused), as
+ * opposed to a failure of the call (B2.40 §5.1.6). */
+static bool refused(CK_RV rv)
 {
-	char label[160];
-
-	snprintf(label, sizeof(label), "C_CreateObject(%s)", what);
-	return sa_kp_setup(ctx, sa_kp_import(ctx, s, id, o, out), label);
+	return rv == CKR_FUNCTION_NOT_SUPPORTED ||
+	       rv == CKR_MECHANISM_INVALID ||
+	       rv == CKR_ATTRIBUTE_VALUE_INVALID ||
+	       rv == CKR_ATTRIBUTE_TYPE_INVALID ||
+	       rv == CKR_TEMPLATE_INCONSISTENT;
 }
 
 void sa_kp01_sensitive_unreadable(sa_case_ctx *ctx)
@@ -79,51 +136,82 @@ void sa_kp01_sensitive_unreadable(sa_case_ctx *ctx)
 	                  .label = "sigaudit-kp01"};
 	sa_kp_opts gpub_o = {.label = "sigaudit-kp01"};
 	const sa_kp_known *k;
+	bool known = false, no_gen = false;
+	int n_keys = 0;
 	CK_RV rv;
 
 	if (sa_kp_open(ctx, true, &s) < 0)
 		goto out;
 
 	k = sa_kp_known_get(SA_KP_RSA2048);
-	if (import_setup(ctx, s, SA_KP_RSA2048, &priv,
-	                 "sensitive RSA-2048 private key", &rsa) < 0)
+	if (part_setup(ctx, s, SA_KP_RSA2048, &priv,
+	               "sensitive RSA-2048 private key", &rsa, &known) < 0)
 		goto out;
-	check_public_part(ctx, s, rsa, k, CKA_MODULUS, "sensitive RSA key");
-	check_secrets_unreadable(ctx, s, rsa, k, "sensitive RSA key");
+	if (rsa != CK_INVALID_HANDLE) {
+		if (known)
+			check_public_part(ctx, s, rsa, k, CKA_MODULUS,
+			                  "sensitive RSA key");
+		check_part(ctx, s, rsa, known, k, "sensitive RSA key");
+		n_keys++;
+	}
 
 	k = sa_kp_known_get(SA_KP_EC_P256);
-	if (import_setup(ctx, s, SA_KP_EC_P256, &priv,
-	                 "sensitive EC P-256 private key", &ec) < 0)
+	if (part_setup(ctx, s, SA_KP_EC_P256, &priv,
+	               "sensitive EC P-256 private key", &ec, &known) < 0)
 		goto out;
-	check_public_part(ctx, s, ec, k, CKA_EC_PARAMS, "sensitive EC key");
-	check_secrets_unreadable(ctx, s, ec, k, "sensitive EC key");
+	if (ec != CK_INVALID_HANDLE) {
+		check_public_part(ctx, s, ec, k, CKA_EC_PARAMS,
+		                  "sensitive EC key");
+		check_part(ctx, s, ec, known, k, "sensitive EC key");
+		n_keys++;
+	}
 
 	k = sa_kp_known_get(SA_KP_AES256);
-	if (import_setup(ctx, s, SA_KP_AES256, &sec, "sensitive AES-256 key",
-	                 &aes) < 0)
+	if (part_setup(ctx, s, SA_KP_AES256, &sec, "sensitive AES-256 key",
+	               &aes, &known) < 0)
 		goto out;
-	check_secrets_unreadable(ctx, s, aes, k, "sensitive AES key");
+	if (aes != CK_INVALID_HANDLE) {
+		check_part(ctx, s, aes, known, k, "sensitive AES key");
+		n_keys++;
+	}
 
 	/* A generated key too: a token may protect what it made itself and
 	 * not what it was given, or the other way round. */
 	if (!sa_case_has_mech(ctx, CKM_EC_KEY_PAIR_GEN)) {
 		sa_case_note(ctx, "token does not list CKM_EC_KEY_PAIR_GEN: "
 		                  "no generated key checked");
+		no_gen = true;
 		goto out;
 	}
-	rv = sa_kp_gen_pair(ctx, s, CKK_EC, 0, &gpub_o, &priv, &gpub, &gpriv);
+	rv = sa_kp_src_gen_pair(ctx, s, CKK_EC, 0, &gpub_o, &priv, &gpub,
+	                        &gpriv);
+	if (refused(rv)) {
+		sa_case_note(ctx,
+		             "generated sensitive EC key: not checked: the "
+		             "token refuses to generate it with these "
+		             "attributes (C_GenerateKeyPair: %s)",
+		             sa_p11_rv_name(rv));
+		no_gen = true;
+		goto out;
+	}
 	if (sa_kp_setup(ctx, rv,
 	                "C_GenerateKeyPair(EC P-256, sensitive private key)") <
 	    0)
 		goto out;
 	(void)sa_kp_check_unreadable(ctx, s, gpriv, CKA_VALUE, NULL,
 	                             "generated sensitive EC key");
+	n_keys++;
 out:
 	sa_kp_destroy(ctx, s, &gpriv);
 	sa_kp_destroy(ctx, s, &gpub);
 	sa_kp_destroy(ctx, s, &aes);
 	sa_kp_destroy(ctx, s, &ec);
 	sa_kp_destroy(ctx, s, &rsa);
+	if (no_gen && n_keys == 0)
+		sa_case_skip(ctx, "the token can neither import nor generate "
+		                  "any of the sensitive keys KP-01 checks "
+		                  "(see notes)");
+	sa_kp_src_cleanup(ctx, s);
 	sa_kp_close(ctx, &s);
 }
 
@@ -146,34 +234,50 @@ void sa_kp02_unextractable_unreadable(sa_case_ctx *ctx)
 	const sa_kp_part *p;
 	sa_buf got = SA_BUF_INIT_SECURE;
 	char kcv_want[7], kcv_got[7];
-	bool same;
+	bool same, known = false;
+	int n_keys = 0;
 	CK_RV rv;
 
 	if (sa_kp_open(ctx, true, &s) < 0)
 		goto out;
 
 	k = sa_kp_known_get(SA_KP_AES256);
-	if (import_setup(ctx, s, SA_KP_AES256, &unx,
-	                 "unextractable, non-sensitive AES-256 key", &aes) < 0)
+	if (part_setup(ctx, s, SA_KP_AES256, &unx,
+	               "unextractable, non-sensitive AES-256 key", &aes,
+	               &known) < 0)
 		goto out;
-	check_secrets_unreadable(ctx, s, aes, k,
-	                         "unextractable non-sensitive AES key");
+	if (aes != CK_INVALID_HANDLE) {
+		check_part(ctx, s, aes, known, k,
+		           "unextractable non-sensitive AES key");
+		n_keys++;
+	}
 
 	k = sa_kp_known_get(SA_KP_RSA2048);
-	if (import_setup(ctx, s, SA_KP_RSA2048, &unx,
-	                 "unextractable, non-sensitive RSA-2048 key", &rsa) < 0)
+	if (part_setup(ctx, s, SA_KP_RSA2048, &unx,
+	               "unextractable, non-sensitive RSA-2048 key", &rsa,
+	               &known) < 0)
 		goto out;
-	check_secrets_unreadable(ctx, s, rsa, k,
-	                         "unextractable non-sensitive RSA key");
+	if (rsa != CK_INVALID_HANDLE) {
+		check_part(ctx, s, rsa, known, k,
+		           "unextractable non-sensitive RSA key");
+		n_keys++;
+	}
+	if (n_keys == 0) {
+		sa_case_skip(ctx, "the token can neither import nor generate "
+		                  "an unextractable, non-sensitive key (see "
+		                  "notes)");
+		goto out;
+	}
 
 	/* Control: with neither protection the value must be returned
 	 * (B2.40 §5.7.5 case 4), so the refusals above are the attributes'
 	 * doing and not a token that never returns CKA_VALUE. */
 	k = sa_kp_known_get(SA_KP_AES256_B);
 	p = sa_kp_known_part(k, CKA_VALUE);
-	if (import_setup(ctx, s, SA_KP_AES256_B, &open_o,
-	                 "extractable, non-sensitive AES-256 key",
-	                 &open_aes) < 0)
+	if (part_setup(ctx, s, SA_KP_AES256_B, &open_o,
+	               "extractable, non-sensitive AES-256 key", &open_aes,
+	               &known) < 0 ||
+	    open_aes == CK_INVALID_HANDLE)
 		goto out;
 	rv = sa_kp_get_bytes(ctx, s, open_aes, CKA_VALUE, &got, NULL);
 	sa_p11_check_rv(ctx,
@@ -182,6 +286,14 @@ void sa_kp02_unextractable_unreadable(sa_case_ctx *ctx)
 	                rv, CKR_OK, SA_STRICT_ONLY);
 	if (rv != CKR_OK)
 		goto out;
+	if (!known) {
+		/* A generated key's value is not known: only its length can
+		 * be checked against what was asked. */
+		sa_case_checkf(ctx, got.len == p->len,
+		               "control: the value read has the key's length",
+		               "32 bytes", "%zu bytes", got.len);
+		goto out;
+	}
 	same = got.len == p->len && memcmp(got.data, p->value, p->len) == 0;
 	(void)sa_kp_aes_kcv(p->value, p->len, kcv_want);
 	if (sa_kp_aes_kcv(got.data, got.len, kcv_got) < 0)
@@ -194,6 +306,7 @@ out:
 	sa_kp_destroy(ctx, s, &open_aes);
 	sa_kp_destroy(ctx, s, &rsa);
 	sa_kp_destroy(ctx, s, &aes);
+	sa_kp_src_cleanup(ctx, s);
 	sa_kp_close(ctx, &s);
 }
 
@@ -283,6 +396,7 @@ void sa_kp04_history(sa_case_ctx *ctx)
 	CK_ATTRIBUTE copy_tmpl[] = {
 	    {CKA_TOKEN, &no, sizeof(no)},
 	};
+	int n_run = 0;
 	CK_RV rv;
 
 	if (sa_kp_open(ctx, true, &s) < 0)
@@ -290,10 +404,19 @@ void sa_kp04_history(sa_case_ctx *ctx)
 
 	/* Generated sensitive and unextractable: both history flags TRUE,
 	 * local, and the generating mechanism recorded. */
-	rv = sa_kp_gen_secret(ctx, s, CKM_AES_KEY_GEN, 32, &locked, &gen);
+	rv = sa_kp_src_gen_secret(ctx, s, CKM_AES_KEY_GEN, 32, &locked, &gen);
+	if (refused(rv)) {
+		sa_case_note(
+		    ctx,
+		    "generated AES keys not checked: the token refuses "
+		    "to generate AES-256 keys (C_GenerateKey: %s)",
+		    sa_p11_rv_name(rv));
+		goto imported;
+	}
 	if (sa_kp_setup(ctx, rv,
 	                "C_GenerateKey(AES-256, sensitive, unextractable)") < 0)
 		goto out;
+	n_run++;
 	check_history(ctx, s, gen, "generated sensitive unextractable key",
 	              true, true, true, CKM_AES_KEY_GEN);
 
@@ -314,7 +437,7 @@ void sa_kp04_history(sa_case_ctx *ctx)
 	}
 
 	/* Generated readable, then locked: the history must remember. */
-	rv = sa_kp_gen_secret(ctx, s, CKM_AES_KEY_GEN, 32, &open_o, &later);
+	rv = sa_kp_src_gen_secret(ctx, s, CKM_AES_KEY_GEN, 32, &open_o, &later);
 	if (sa_kp_setup(ctx, rv,
 	                "C_GenerateKey(AES-256, non-sensitive, extractable)") <
 	    0)
@@ -334,20 +457,43 @@ void sa_kp04_history(sa_case_ctx *ctx)
 
 	/* Imported keys were outside the token: never "always sensitive" or
 	 * "never extractable", never local (B2.40 §5.7.1). */
+imported:
+	/* A generated key cannot stand in for an imported one here: its
+	 * history is the other one. A refused import skips that part. */
 	rv = sa_kp_import(ctx, s, SA_KP_AES256, &locked, &imp);
-	if (sa_kp_setup(ctx, rv,
-	                "C_CreateObject(AES-256, sensitive, unextractable)") <
-	    0)
-		goto out;
-	check_history(ctx, s, imp, "imported sensitive unextractable AES key",
-	              false, false, false, CK_UNAVAILABLE_INFORMATION);
+	if (refused(rv)) {
+		sa_case_note(ctx,
+		             "imported AES key history not checked: the token "
+		             "refuses to import AES-256 keys (C_CreateObject: "
+		             "%s)",
+		             sa_p11_rv_name(rv));
+	} else {
+		if (sa_kp_setup(ctx, rv,
+		                "C_CreateObject(AES-256, sensitive, "
+		                "unextractable)") < 0)
+			goto out;
+		n_run++;
+		check_history(ctx, s, imp,
+		              "imported sensitive unextractable AES key", false,
+		              false, false, CK_UNAVAILABLE_INFORMATION);
+	}
 	rv = sa_kp_import(ctx, s, SA_KP_RSA2048, &locked, &rsa);
-	if (sa_kp_setup(ctx, rv,
-	                "C_CreateObject(RSA-2048, sensitive, unextractable)") <
-	    0)
-		goto out;
-	check_history(ctx, s, rsa, "imported sensitive unextractable RSA key",
-	              false, false, false, CK_UNAVAILABLE_INFORMATION);
+	if (refused(rv)) {
+		sa_case_note(ctx,
+		             "imported RSA key history not checked: the token "
+		             "refuses to import RSA-2048 private keys "
+		             "(C_CreateObject: %s)",
+		             sa_p11_rv_name(rv));
+	} else {
+		if (sa_kp_setup(ctx, rv,
+		                "C_CreateObject(RSA-2048, sensitive, "
+		                "unextractable)") < 0)
+			goto out;
+		n_run++;
+		check_history(ctx, s, rsa,
+		              "imported sensitive unextractable RSA key", false,
+		              false, false, CK_UNAVAILABLE_INFORMATION);
+	}
 
 	/* A generated private key (B2.40 §5.14.2, §4.9). */
 	if (!sa_case_has_mech(ctx, CKM_EC_KEY_PAIR_GEN)) {
@@ -355,7 +501,20 @@ void sa_kp04_history(sa_case_ctx *ctx)
 		                  "generated private key checked");
 		goto out;
 	}
-	rv = sa_kp_gen_pair(ctx, s, CKK_EC, 0, &pub_o, &locked, &gpub, &gpriv);
+	rv = sa_kp_src_gen_pair(ctx, s, CKK_EC, 0, &pub_o, &locked, &gpub,
+	                        &gpriv);
+	if (refused(rv)) {
+		sa_case_note(ctx,
+		             "generated EC key not checked: the token refuses "
+		             "to generate it (C_GenerateKeyPair: %s)",
+		             sa_p11_rv_name(rv));
+		if (n_run == 0)
+			sa_case_skip(ctx, "the token can neither generate nor "
+			                  "import any key whose history KP-04 "
+			                  "checks (see notes)");
+		goto out;
+	}
+	n_run++;
 	if (sa_kp_setup(ctx, rv,
 	                "C_GenerateKeyPair(EC P-256, sensitive, "
 	                "unextractable)") < 0)
@@ -371,5 +530,6 @@ out:
 	sa_kp_destroy(ctx, s, &copy);
 	sa_kp_destroy(ctx, s, &later);
 	sa_kp_destroy(ctx, s, &gen);
+	sa_kp_src_cleanup(ctx, s);
 	sa_kp_close(ctx, &s);
 }

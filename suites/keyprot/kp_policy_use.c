@@ -11,16 +11,6 @@
 
 static const CK_BYTE msg[] = "sigaudit key-protection usage test";
 
-static int import_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
-                        sa_kp_known_id id, const sa_kp_opts *o,
-                        const char *what, CK_OBJECT_HANDLE *out)
-{
-	char label[200];
-
-	snprintf(label, sizeof(label), "C_CreateObject(%s)", what);
-	return sa_kp_setup(ctx, sa_kp_import(ctx, s, id, o, out), label);
-}
-
 static int import_public_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                                sa_kp_known_id id, const sa_kp_opts *o,
                                const char *what, CK_OBJECT_HANDLE *out)
@@ -29,6 +19,41 @@ static int import_public_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 
 	snprintf(label, sizeof(label), "C_CreateObject(%s)", what);
 	return sa_kp_setup(ctx, sa_kp_import_public(ctx, s, id, o, out), label);
+}
+
+/* Set-up: the private key `id` and, when pub_out is not NULL, a public key
+ * that matches it: the known public half when the token imported the known
+ * private key, else the public half of the pair the key source generated
+ * with the same attributes (tokens that refuse private-key import, e.g.
+ * tpm2-pkcs11). */
+static int key_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kp_known_id id,
+                     const sa_kp_opts *o, const sa_kp_opts *pub_o,
+                     const char *what, CK_OBJECT_HANDLE *out,
+                     CK_OBJECT_HANDLE *pub_out)
+{
+	CK_OBJECT_HANDLE gpub = CK_INVALID_HANDLE;
+	bool known = false;
+	int rc;
+
+	rc = sa_kp_src_key(ctx, s, id, o, what, out,
+	                   pub_out != NULL ? &gpub : NULL, &known);
+	if (rc < 0)
+		goto out;
+	if (!known)
+		sa_case_note(ctx,
+		             "%s: the token refused to import the known key; "
+		             "a key generated on the token with the same "
+		             "attributes is used instead",
+		             what);
+	if (pub_out == NULL)
+		goto out;
+	if (known)
+		rc = import_public_setup(ctx, s, id, pub_o,
+		                         "RSA-2048 public key", pub_out);
+	else
+		*pub_out = gpub;
+out:
+	return rc;
 }
 
 /* Control: a complete signature with `priv` verifies under `pub`. */
@@ -69,6 +94,39 @@ static void refused_init(sa_case_ctx *ctx, sa_kp_op op, const CK_MECHANISM *m,
 
 /* ---- KP-USE-01a, KP-USE-01b (SIG-09) ---- */
 
+/* Set-up of an AES key for a part of a case: when the token can neither
+ * import nor generate it, the part is not run (a note says why, the
+ * checks already made stand) and a negative code is returned without a
+ * verdict. */
+static int aes_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s, const sa_kp_opts *o,
+                     const char *what, CK_OBJECT_HANDLE *out)
+{
+	const char *why = NULL;
+	bool known = false;
+	char label[200];
+	CK_RV rv;
+	int rc = SA_OK;
+
+	rv = sa_kp_src_try(ctx, s, SA_KP_AES256, o, out, NULL, &known, &why);
+	if (rv == CKR_OK) {
+		if (!known)
+			sa_case_note(ctx,
+			             "%s: generated on the token (the import "
+			             "was refused)",
+			             what);
+		goto out;
+	}
+	rc = SA_E_UNSUPPORTED;
+	if (why != NULL) {
+		sa_case_note(ctx, "%s: not run: %s", what, why);
+		goto out;
+	}
+	snprintf(label, sizeof(label), "C_CreateObject(%s)", what);
+	rc = sa_kp_setup(ctx, rv, label);
+out:
+	return rc;
+}
+
 void sa_kp_use01a_usage_flags(sa_case_ctx *ctx)
 {
 	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
@@ -104,13 +162,11 @@ void sa_kp_use01a_usage_flags(sa_case_ctx *ctx)
 
 	if (sa_kp_open(ctx, true, &s) < 0)
 		goto out;
-	if (import_setup(ctx, s, SA_KP_RSA2048, &no_sign_o,
-	                 "RSA-2048 private key, CKA_SIGN=FALSE",
-	                 &no_sign) < 0 ||
-	    import_setup(ctx, s, SA_KP_RSA2048, &sign_o,
-	                 "RSA-2048 private key, CKA_SIGN=TRUE", &signer) < 0 ||
-	    import_public_setup(ctx, s, SA_KP_RSA2048, &pub_o,
-	                        "RSA-2048 public key", &pub) < 0)
+	if (key_setup(ctx, s, SA_KP_RSA2048, &no_sign_o, NULL,
+	              "RSA-2048 private key, CKA_SIGN=FALSE", &no_sign,
+	              NULL) < 0 ||
+	    key_setup(ctx, s, SA_KP_RSA2048, &sign_o, &pub_o,
+	              "RSA-2048 private key, CKA_SIGN=TRUE", &signer, &pub) < 0)
 		goto out;
 
 	/* CKA_SIGN is the key's permission to sign (B2.40 §4.9):
@@ -128,12 +184,12 @@ void sa_kp_use01a_usage_flags(sa_case_ctx *ctx)
 		             "CKA_ENCRYPT/CKA_DECRYPT enforcement not run");
 		goto out;
 	}
-	if (import_setup(ctx, s, SA_KP_AES256, &aes_none_o,
-	                 "AES-256 key, CKA_ENCRYPT=FALSE, CKA_DECRYPT=FALSE",
-	                 &aes_none) < 0 ||
-	    import_setup(ctx, s, SA_KP_AES256, &aes_both_o,
-	                 "AES-256 key, CKA_ENCRYPT=TRUE, CKA_DECRYPT=TRUE",
-	                 &aes_both) < 0)
+	if (aes_setup(ctx, s, &aes_none_o,
+	              "AES-256 key, CKA_ENCRYPT=FALSE, CKA_DECRYPT=FALSE",
+	              &aes_none) < 0 ||
+	    aes_setup(ctx, s, &aes_both_o,
+	              "AES-256 key, CKA_ENCRYPT=TRUE, CKA_DECRYPT=TRUE",
+	              &aes_both) < 0)
 		goto out;
 	refused_init(ctx, SA_KP_OP_ENCRYPT, &ecb, aes_none,
 	             "(CKM_AES_ECB) with a CKA_ENCRYPT=FALSE key",
@@ -157,6 +213,7 @@ out:
 	sa_kp_destroy(ctx, s, &pub);
 	sa_kp_destroy(ctx, s, &signer);
 	sa_kp_destroy(ctx, s, &no_sign);
+	sa_kp_src_cleanup(ctx, s);
 	sa_kp_close(ctx, &s);
 }
 
@@ -179,9 +236,12 @@ void sa_kp_use01b_key_type(sa_case_ctx *ctx)
 	if (sa_kp_open(ctx, true, &s) < 0)
 		goto out;
 	if (import_public_setup(ctx, s, SA_KP_RSA2048, &pub_o,
-	                        "RSA-2048 public key", &pub) < 0 ||
-	    import_setup(ctx, s, SA_KP_AES256, &aes_o,
-	                 "AES-256 key, CKA_SIGN=TRUE", &aes) < 0)
+	                        "RSA-2048 public key", &pub) < 0)
+		goto out;
+	/* The AES half needs a secret key; a token that can make none still
+	 * gets the public-key check (aes_setup notes why, or sets ERROR). */
+	if (aes_setup(ctx, s, &aes_o, "AES-256 key, CKA_SIGN=TRUE", &aes) ==
+	    SA_E_CKR)
 		goto out;
 
 	/* A key of the wrong type for the mechanism: the type mismatch
@@ -192,9 +252,11 @@ void sa_kp_use01b_key_type(sa_case_ctx *ctx)
 	             "(CKM_RSA_PKCS) with an RSA public key",
 	             CKR_KEY_TYPE_INCONSISTENT,
 	             SA_LENIENT(CKR_KEY_FUNCTION_NOT_PERMITTED));
-	refused_init(ctx, SA_KP_OP_SIGN, &rsa, aes,
-	             "(CKM_RSA_PKCS) with an AES key that has CKA_SIGN=TRUE",
-	             CKR_KEY_TYPE_INCONSISTENT, SA_STRICT_ONLY);
+	if (aes != CK_INVALID_HANDLE)
+		refused_init(ctx, SA_KP_OP_SIGN, &rsa, aes,
+		             "(CKM_RSA_PKCS) with an AES key that has "
+		             "CKA_SIGN=TRUE",
+		             CKR_KEY_TYPE_INCONSISTENT, SA_STRICT_ONLY);
 
 	/* Controls, through other functions so that a rewrite of
 	 * C_SignInit results cannot touch them: both keys are usable. */
@@ -203,7 +265,7 @@ void sa_kp_use01b_key_type(sa_case_ctx *ctx)
 		                "control: C_VerifyInit (CKM_RSA_PKCS) with the "
 		                "RSA public key",
 		                rv, CKR_OK, SA_STRICT_ONLY);
-	if (sa_case_has_mech(ctx, CKM_AES_ECB) &&
+	if (aes != CK_INVALID_HANDLE && sa_case_has_mech(ctx, CKM_AES_ECB) &&
 	    sa_kp_try_init(ctx, SA_KP_OP_ENCRYPT, &ecb, aes, &rv) == 0)
 		sa_p11_check_rv(ctx,
 		                "control: C_EncryptInit (CKM_AES_ECB) with the "
@@ -212,6 +274,7 @@ void sa_kp_use01b_key_type(sa_case_ctx *ctx)
 out:
 	sa_kp_destroy(ctx, s, &aes);
 	sa_kp_destroy(ctx, s, &pub);
+	sa_kp_src_cleanup(ctx, s);
 	sa_kp_close(ctx, &s);
 }
 
@@ -297,12 +360,10 @@ void sa_kp_use02_allowed_mechanisms(sa_case_ctx *ctx)
 
 	if (sa_kp_open(ctx, true, &s) < 0)
 		goto out;
-	if (import_setup(ctx, s, SA_KP_RSA2048, &lim_o,
-	                 "RSA-2048 private key, CKA_ALLOWED_MECHANISMS "
-	                 "{CKM_SHA256_RSA_PKCS}",
-	                 &lim) < 0 ||
-	    import_public_setup(ctx, s, SA_KP_RSA2048, &pub_o,
-	                        "RSA-2048 public key", &pub) < 0)
+	if (key_setup(ctx, s, SA_KP_RSA2048, &lim_o, &pub_o,
+	              "RSA-2048 private key, CKA_ALLOWED_MECHANISMS "
+	              "{CKM_SHA256_RSA_PKCS}",
+	              &lim, &pub) < 0)
 		goto out;
 	check_allowed_readback(ctx, s, lim, allowed, SA_COUNTOF(allowed));
 	sign_control(ctx, s, lim, pub, &ok_mech,
@@ -331,6 +392,7 @@ void sa_kp_use02_allowed_mechanisms(sa_case_ctx *ctx)
 out:
 	sa_kp_destroy(ctx, s, &pub);
 	sa_kp_destroy(ctx, s, &lim);
+	sa_kp_src_cleanup(ctx, s);
 	sa_kp_close(ctx, &s);
 }
 
@@ -375,11 +437,9 @@ void sa_kp_use03_always_authenticate(sa_case_ctx *ctx)
 
 	if (sa_kp_open(ctx, true, &s) < 0)
 		goto out;
-	if (import_setup(ctx, s, SA_KP_RSA2048, &aa_o,
-	                 "RSA-2048 private key, CKA_ALWAYS_AUTHENTICATE=TRUE",
-	                 &aa) < 0 ||
-	    import_public_setup(ctx, s, SA_KP_RSA2048, &pub_o,
-	                        "RSA-2048 public key", &pub) < 0)
+	if (key_setup(ctx, s, SA_KP_RSA2048, &aa_o, &pub_o,
+	              "RSA-2048 private key, CKA_ALWAYS_AUTHENTICATE=TRUE", &aa,
+	              &pub) < 0)
 		goto out;
 	sa_kp_check_bool(ctx, s, aa, CKA_ALWAYS_AUTHENTICATE, true,
 	                 "key as created");
@@ -478,5 +538,6 @@ out:
 	sa_kp_destroy(ctx, s, &pub_aa);
 	sa_kp_destroy(ctx, s, &pub);
 	sa_kp_destroy(ctx, s, &aa);
+	sa_kp_src_cleanup(ctx, s);
 	sa_kp_close(ctx, &s);
 }

@@ -1,5 +1,6 @@
 /* Key-protection suite: shared helpers (kp_util.h). */
 #include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -188,6 +189,8 @@ void sa_kp_tmpl_opts(sa_kp_tmpl *t, const sa_kp_opts *o)
 	sa_kp_tmpl_add(t, CKA_LABEL, label, strlen(label));
 	if (o == NULL)
 		return;
+	if (o->token_obj && t->n > 0 && t->attrs[0].type == CKA_TOKEN)
+		t->attrs[0].pValue = (void *)&kp_true;
 	tmpl_flag(t, CKA_PRIVATE, o->private_obj);
 	tmpl_flag(t, CKA_SENSITIVE, o->sensitive);
 	tmpl_flag(t, CKA_EXTRACTABLE, o->extractable);
@@ -405,6 +408,275 @@ CK_RV sa_kp_gen_pair(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_KEY_TYPE kt,
 		return CKR_GENERAL_ERROR;
 	return sa_case_p11(ctx)->C_GenerateKeyPair(s, &m, tp.attrs, tp.n,
 	                                           tv.attrs, tv.n, pub, priv);
+}
+
+/* ---- capability-aware key source ---- */
+
+#define SRC_MAX 16
+
+/* Token objects made by the fallback in this process (one case per
+ * process: the runner forks per case). */
+static CK_OBJECT_HANDLE src_token_objs[SRC_MAX];
+static size_t src_n_token;
+static bool src_generated;
+static bool src_fallback; /* an import was refused in this process */
+static char src_why[256];
+
+static void src_track(CK_OBJECT_HANDLE h)
+{
+	if (h != CK_INVALID_HANDLE && src_n_token < SRC_MAX)
+		src_token_objs[src_n_token++] = h;
+}
+
+/* The token refused the template for this reason only because of the
+ * session/token choice or an unsupported attribute value (B2.40 §5.1.6):
+ * worth trying the next form. */
+static bool src_refused(CK_RV rv)
+{
+	return rv == CKR_ATTRIBUTE_VALUE_INVALID ||
+	       rv == CKR_TEMPLATE_INCONSISTENT ||
+	       rv == CKR_ATTRIBUTE_TYPE_INVALID ||
+	       rv == CKR_FUNCTION_NOT_SUPPORTED ||
+	       rv == CKR_ATTRIBUTE_READ_ONLY;
+}
+
+/* Generation with the key source's session-then-token rule; o is copied
+ * (its label replaced for a token object). */
+static CK_RV src_gen_any(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_KEY_TYPE kt,
+                         CK_MECHANISM_TYPE mech, CK_ULONG size,
+                         const sa_kp_opts *pub_o, const sa_kp_opts *o,
+                         CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *out)
+{
+	sa_kp_opts go = SA_KP_OPTS_INIT, gp = SA_KP_OPTS_INIT;
+	CK_OBJECT_HANDLE pb = CK_INVALID_HANDLE;
+	char label[64];
+	int attempt;
+	CK_RV rv = CKR_GENERAL_ERROR;
+
+	*out = CK_INVALID_HANDLE;
+	if (o != NULL)
+		go = *o;
+	if (pub_o != NULL)
+		gp = *pub_o;
+	/* Session object first (DESIGN §6); a token that refuses session
+	 * keys (tpm2-pkcs11: CKR_ATTRIBUTE_VALUE_INVALID on CKA_TOKEN =
+	 * FALSE) gets a token object under a label no other run uses,
+	 * destroyed by sa_kp_src_cleanup. */
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (attempt == 1) {
+			if (rv != CKR_ATTRIBUTE_VALUE_INVALID &&
+			    rv != CKR_TEMPLATE_INCONSISTENT)
+				break;
+			snprintf(label, sizeof(label),
+			         "sigaudit-kp-tmp-%ld-%zu", (long)getpid(),
+			         src_n_token);
+			go.token_obj = gp.token_obj = true;
+			go.label = gp.label = label;
+		}
+		if (kt == CKK_AES || kt == CKK_GENERIC_SECRET)
+			rv = sa_kp_gen_secret(ctx, s, mech, size, &go, out);
+		else
+			rv = sa_kp_gen_pair(ctx, s, kt, size, &gp, &go, &pb,
+			                    out);
+		if (rv == CKR_OK && go.token_obj) {
+			src_track(*out);
+			src_track(pb);
+		}
+		if (rv == CKR_OK)
+			break;
+	}
+	if (rv != CKR_OK)
+		*out = CK_INVALID_HANDLE;
+	if (pub != NULL)
+		*pub = rv == CKR_OK ? pb : CK_INVALID_HANDLE;
+	else if (pb != CK_INVALID_HANDLE && !go.token_obj)
+		sa_kp_destroy(ctx, s, &pb);
+	return rv;
+}
+
+CK_RV sa_kp_src_gen_secret(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                           CK_MECHANISM_TYPE mech, CK_ULONG len,
+                           const sa_kp_opts *o, CK_OBJECT_HANDLE *out)
+{
+	return src_gen_any(ctx, s, CKK_AES, mech, len, NULL, o, NULL, out);
+}
+
+CK_RV sa_kp_src_gen_pair(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_KEY_TYPE kt,
+                         CK_ULONG bits, const sa_kp_opts *pub_o,
+                         const sa_kp_opts *priv_o, CK_OBJECT_HANDLE *pub,
+                         CK_OBJECT_HANDLE *priv)
+{
+	return src_gen_any(ctx, s, kt, 0, bits, pub_o, priv_o, pub, priv);
+}
+
+static CK_RV src_generate(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                          const sa_kp_known *k, const sa_kp_opts *o,
+                          CK_OBJECT_HANDLE *out, CK_OBJECT_HANDLE *pub)
+{
+	/* The public half gets the counterpart of each private usage, so
+	 * that controls (verify, encrypt) work with it. */
+	sa_kp_opts po = SA_KP_OPTS_INIT;
+
+	if (k->key_type == CKK_AES)
+		return sa_kp_src_gen_secret(ctx, s, CKM_AES_KEY_GEN,
+		                            k->bits / 8, o, out);
+	po.label = o->label;
+	po.verify = o->sign == SA_KP_TRUE ? SA_KP_TRUE : SA_KP_OMIT;
+	po.encrypt = o->decrypt == SA_KP_TRUE ? SA_KP_TRUE : SA_KP_OMIT;
+	po.wrap = o->unwrap == SA_KP_TRUE ? SA_KP_TRUE : SA_KP_OMIT;
+	return sa_kp_src_gen_pair(ctx, s, k->key_type, k->bits, &po, o, pub,
+	                          out);
+}
+
+CK_RV sa_kp_src_try(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kp_known_id id,
+                    const sa_kp_opts *o, CK_OBJECT_HANDLE *out,
+                    CK_OBJECT_HANDLE *pub, bool *known, const char **why)
+{
+	const sa_kp_known *k = sa_kp_known_get(id);
+	sa_kp_opts go = SA_KP_OPTS_INIT;
+	CK_OBJECT_HANDLE pb = CK_INVALID_HANDLE;
+	CK_RV irv, grv;
+
+	if (known != NULL)
+		*known = false;
+	if (pub != NULL)
+		*pub = CK_INVALID_HANDLE;
+	if (why != NULL)
+		*why = NULL;
+	irv = sa_kp_import(ctx, s, id, o, out);
+	if (irv == CKR_OK) {
+		if (known != NULL)
+			*known = true;
+		return CKR_OK;
+	}
+	if (k == NULL || !src_refused(irv))
+		return irv;
+	src_fallback = true;
+	if (o != NULL)
+		go = *o;
+	grv = src_generate(ctx, s, k, &go, out, &pb);
+	if (grv != CKR_OK) {
+		*out = CK_INVALID_HANDLE;
+		snprintf(src_why, sizeof(src_why),
+		         "the token refuses to import or generate %s keys "
+		         "with these attributes (C_CreateObject: %s, %s: %s)",
+		         k->name, sa_p11_rv_name(irv),
+		         k->key_type == CKK_AES ? "C_GenerateKey"
+		                                : "C_GenerateKeyPair",
+		         sa_p11_rv_name(grv));
+		if (why != NULL)
+			*why = src_why;
+		return irv;
+	}
+	src_generated = true;
+	if (pub != NULL)
+		*pub = pb;
+	else if (pb != CK_INVALID_HANDLE)
+		sa_kp_destroy(ctx, s, &pb);
+	return CKR_OK;
+}
+
+int sa_kp_src_key(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kp_known_id id,
+                  const sa_kp_opts *o, const char *what, CK_OBJECT_HANDLE *out,
+                  CK_OBJECT_HANDLE *pub, bool *known)
+{
+	const char *why = NULL;
+	char label[200];
+	CK_RV rv;
+	int rc = SA_OK;
+
+	rv = sa_kp_src_try(ctx, s, id, o, out, pub, known, &why);
+	if (rv == CKR_OK)
+		goto out;
+	if (why != NULL) {
+		sa_case_skip(ctx, "%s: %s", what, why);
+		rc = SA_E_UNSUPPORTED;
+		goto out;
+	}
+	snprintf(label, sizeof(label), "C_CreateObject(%s)", what);
+	rc = sa_kp_setup(ctx, rv, label);
+out:
+	return rc;
+}
+
+bool sa_kp_src_generated(void)
+{
+	return src_generated;
+}
+
+#define SRC_PREFIX "sigaudit-kp-tmp-"
+
+/* Destroy token objects left under the suite's labels ("sigaudit-kp*"; the
+ * suite wants no token object to outlive its case) by this or an earlier
+ * case process. Runs only on tokens where the key source had to fall back,
+ * i.e. those that refuse key imports: tpm2-pkcs11 1.9 answers
+ * CKR_FUNCTION_FAILED to C_DestroyObject of a key a refused C_SignInit
+ * touched in the same process (a later process destroys it fine), and
+ * keeps public keys imported with CKA_TOKEN = FALSE on the token. */
+static void src_sweep(sa_case_ctx *ctx, CK_SESSION_HANDLE s)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	CK_BBOOL yes = CK_TRUE;
+	CK_ATTRIBUTE q = {CKA_TOKEN, &yes, sizeof(yes)};
+	CK_OBJECT_HANDLE h[64];
+	CK_ULONG n = 0, i;
+	static const char prefix[] = "sigaudit-kp";
+	char label[64];
+
+	if (f->C_FindObjectsInit(s, &q, 1) != CKR_OK)
+		return;
+	if (f->C_FindObjects(s, h, SA_COUNTOF(h), &n) != CKR_OK)
+		n = 0;
+	(void)f->C_FindObjectsFinal(s);
+	for (i = 0; i < n; i++) {
+		CK_ATTRIBUTE a = {CKA_LABEL, label, sizeof(label) - 1};
+
+		if (f->C_GetAttributeValue(s, h[i], &a, 1) != CKR_OK ||
+		    a.ulValueLen >= sizeof(label))
+			continue;
+		label[a.ulValueLen] = '\0';
+		if (strncmp(label, prefix, strlen(prefix)) == 0)
+			(void)f->C_DestroyObject(s, h[i]);
+	}
+}
+
+void sa_kp_src_cleanup(sa_case_ctx *ctx, CK_SESSION_HANDLE s)
+{
+	CK_SESSION_HANDLE own = CK_INVALID_HANDLE;
+	CK_RV rv;
+	size_t i;
+
+	if (src_n_token == 0 && !src_fallback)
+		return;
+	if (s == CK_INVALID_HANDLE) {
+		if (sa_p11_open(ctx, CKF_RW_SESSION, &own) != CKR_OK)
+			own = CK_INVALID_HANDLE;
+		else
+			(void)sa_p11_login(ctx, own, CKU_USER);
+		s = own;
+	}
+	if (s == CK_INVALID_HANDLE)
+		goto out;
+	for (i = 0; i < src_n_token; i++) {
+		if (src_token_objs[i] == CK_INVALID_HANDLE)
+			continue;
+		rv = sa_case_p11(ctx)->C_DestroyObject(s, src_token_objs[i]);
+		if (rv != CKR_OK && rv != CKR_OBJECT_HANDLE_INVALID &&
+		    rv != CKR_KEY_HANDLE_INVALID)
+			sa_case_note(ctx,
+			             "clean-up: C_DestroyObject of a token key "
+			             "labelled " SRC_PREFIX
+			             "%ld-* returned %s; "
+			             "the next keyprot case that uses the key "
+			             "source deletes it (or delete it by hand)",
+			             (long)getpid(), sa_p11_rv_name(rv));
+		src_token_objs[i] = CK_INVALID_HANDLE;
+	}
+	src_n_token = 0;
+	src_sweep(ctx, s);
+out:
+	if (own != CK_INVALID_HANDLE)
+		sa_kp_close(ctx, &own);
 }
 
 /* ---- attribute readers ---- */

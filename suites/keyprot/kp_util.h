@@ -3,7 +3,9 @@
  *
  * Every key the suite touches is a session object (CKA_TOKEN = FALSE, added
  * by the template builder whatever the options say) created by the case and
- * destroyed by it: nothing the suite does can leave a key on the token.
+ * destroyed by it. The one exception is the key source (below): on a token
+ * that refuses session keys it makes token objects with unique labels and
+ * destroys them at the end of the case.
  *
  * Known keys: the suite imports test keys whose values are constants in
  * kp_util_keys.c (public test vectors, not secrets), so that a leak can be
@@ -145,6 +147,9 @@ typedef struct sa_kp_opts {
 	size_t n_extra;
 	/* CKA_LABEL; NULL gives "sigaudit-kp" */
 	const char *label;
+	/* CKA_TOKEN = TRUE instead of FALSE: only the key source below sets
+	 * it, for tokens that refuse session keys, and destroys the object */
+	bool token_obj;
 } sa_kp_opts;
 
 #define SA_KP_OPTS_INIT                                                        \
@@ -239,6 +244,57 @@ CK_RV sa_kp_gen_pair(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_KEY_TYPE kt,
                      CK_ULONG bits, const sa_kp_opts *pub_o,
                      const sa_kp_opts *priv_o, CK_OBJECT_HANDLE *pub,
                      CK_OBJECT_HANDLE *priv);
+
+/* ---- capability-aware key source ----
+ *
+ * Some tokens (tpm2-pkcs11) refuse to import secret or private keys, and
+ * some refuse session keys (CKA_TOKEN = FALSE). The key source imports the
+ * known key when the token allows it (then the value is known and leaks can
+ * be matched byte for byte); when the import is refused it generates a key
+ * of the same kind with the same protection attributes, as a session object
+ * or, if the token refuses session keys, as a token object with a unique
+ * label that sa_kp_src_cleanup destroys. The runner forks per case, so the
+ * list of token objects is per process: every case that uses the source
+ * calls sa_kp_src_cleanup on every exit path. */
+
+/** Set-up: the key `id` (with o's attributes) in *out. 0 and *known = true
+ * when imported; 0 and *known = false when generated instead (*pub, may be
+ * NULL, then gets the public half of a generated pair; CK_INVALID_HANDLE
+ * otherwise). When the token can neither import nor generate such a key the
+ * case is marked SKIP "the token refuses to import or generate <kind>
+ * (CKR_..)" and SA_E_UNSUPPORTED is returned; other failures give an ERROR
+ * verdict and SA_E_CKR. `what` names the key in reasons. */
+int sa_kp_src_key(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kp_known_id id,
+                  const sa_kp_opts *o, const char *what, CK_OBJECT_HANDLE *out,
+                  CK_OBJECT_HANDLE *pub, bool *known);
+
+/** Like sa_kp_src_key without verdicts: returns the CK_RV of the import
+ * when the fallback could not help either, CKR_OK otherwise; *why (may be
+ * NULL) gets the skip reason when no key could be made (static storage).
+ * For keys only part of a case needs. */
+CK_RV sa_kp_src_try(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kp_known_id id,
+                    const sa_kp_opts *o, CK_OBJECT_HANDLE *out,
+                    CK_OBJECT_HANDLE *pub, bool *known, const char **why);
+
+/** sa_kp_gen_secret / sa_kp_gen_pair with the key source's rule: a
+ * session object, or a token object (unique label, tracked, destroyed by
+ * sa_kp_src_cleanup) when the token refuses session keys. */
+CK_RV sa_kp_src_gen_secret(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
+                           CK_MECHANISM_TYPE mech, CK_ULONG len,
+                           const sa_kp_opts *o, CK_OBJECT_HANDLE *out);
+CK_RV sa_kp_src_gen_pair(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_KEY_TYPE kt,
+                         CK_ULONG bits, const sa_kp_opts *pub_o,
+                         const sa_kp_opts *priv_o, CK_OBJECT_HANDLE *pub,
+                         CK_OBJECT_HANDLE *priv);
+
+/** Whether the key source had to generate instead of importing in this
+ * case (for notes about weaker evidence). */
+bool sa_kp_src_generated(void);
+
+/** Destroy the token objects the key source made (using s when it is a
+ * valid session, else a session of its own with the user logged in);
+ * results ignored. Safe to call more than once. */
+void sa_kp_src_cleanup(sa_case_ctx *ctx, CK_SESSION_HANDLE s);
 
 /* ---- attribute readers ---- */
 
