@@ -889,30 +889,38 @@ static int buf_room(sa_buf *b, CK_ULONG n)
 	return sa_buf_reserve(b, (size_t)n);
 }
 
+/* C_Sign, C_Encrypt and C_Decrypt share one signature and the output-buffer
+ * convention of B2.40 §5.2 (unconfirmed): ask for the length with a NULL
+ * buffer, then fill. */
+static CK_RV single_part(CK_C_Sign fn, CK_SESSION_HANDLE s, const void *in,
+                         size_t len, sa_buf *out)
+{
+	CK_ULONG n = 0;
+	CK_RV rv;
+
+	rv = fn(s, (CK_BYTE_PTR)in, (CK_ULONG)len, NULL, &n);
+	if (rv != CKR_OK)
+		return rv;
+	if (buf_room(out, n) < 0)
+		return CKR_GENERAL_ERROR;
+	rv = fn(s, (CK_BYTE_PTR)in, (CK_ULONG)len, out->data, &n);
+	if (rv == CKR_OK)
+		out->len = (size_t)n;
+	return rv;
+}
+
 CK_RV sa_kp_sign(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key,
                  const CK_MECHANISM *m, const void *data, size_t len,
                  sa_buf *sig)
 {
 	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ULONG n = 0;
 	CK_RV rv;
 
 	sa_buf_reset(sig);
 	rv = f->C_SignInit(s, (CK_MECHANISM_PTR)m, key);
 	if (rv != CKR_OK)
-		goto out;
-	rv = f->C_Sign(s, (CK_BYTE_PTR)data, (CK_ULONG)len, NULL, &n);
-	if (rv != CKR_OK)
-		goto out;
-	if (buf_room(sig, n) < 0) {
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	rv = f->C_Sign(s, (CK_BYTE_PTR)data, (CK_ULONG)len, sig->data, &n);
-	if (rv == CKR_OK)
-		sig->len = (size_t)n;
-out:
-	return rv;
+		return rv;
+	return single_part(f->C_Sign, s, data, len, sig);
 }
 
 CK_RV sa_kp_verify(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key,
@@ -934,25 +942,13 @@ CK_RV sa_kp_encrypt(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key,
                     sa_buf *out)
 {
 	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ULONG n = 0;
 	CK_RV rv;
 
 	sa_buf_reset(out);
 	rv = f->C_EncryptInit(s, (CK_MECHANISM_PTR)m, key);
 	if (rv != CKR_OK)
-		goto out;
-	rv = f->C_Encrypt(s, (CK_BYTE_PTR)in, (CK_ULONG)len, NULL, &n);
-	if (rv != CKR_OK)
-		goto out;
-	if (buf_room(out, n) < 0) {
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	rv = f->C_Encrypt(s, (CK_BYTE_PTR)in, (CK_ULONG)len, out->data, &n);
-	if (rv == CKR_OK)
-		out->len = (size_t)n;
-out:
-	return rv;
+		return rv;
+	return single_part(f->C_Encrypt, s, in, len, out);
 }
 
 CK_RV sa_kp_decrypt(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key,
@@ -960,25 +956,13 @@ CK_RV sa_kp_decrypt(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key,
                     sa_buf *out)
 {
 	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ULONG n = 0;
 	CK_RV rv;
 
 	sa_buf_reset(out);
 	rv = f->C_DecryptInit(s, (CK_MECHANISM_PTR)m, key);
 	if (rv != CKR_OK)
-		goto out;
-	rv = f->C_Decrypt(s, (CK_BYTE_PTR)in, (CK_ULONG)len, NULL, &n);
-	if (rv != CKR_OK)
-		goto out;
-	if (buf_room(out, n) < 0) {
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	rv = f->C_Decrypt(s, (CK_BYTE_PTR)in, (CK_ULONG)len, out->data, &n);
-	if (rv == CKR_OK)
-		out->len = (size_t)n;
-out:
-	return rv;
+		return rv;
+	return single_part(f->C_Decrypt, s, in, len, out);
 }
 
 CK_RV sa_kp_wrap(sa_case_ctx *ctx, CK_SESSION_HANDLE s, const CK_MECHANISM *m,
