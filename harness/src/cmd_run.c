@@ -10,7 +10,7 @@
 int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 {
 	const char *profile_path = NULL, *suites = NULL, *cases = NULL,
-	           *tag = NULL, *arg;
+	           *tag = NULL, *vectors = NULL, *arg;
 	sa_run_opts opts = SA_RUN_OPTS_INIT;
 	sa_filter f = {0};
 	sa_profile *p = NULL;
@@ -43,6 +43,9 @@ int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 		case 'q':
 			opts.quiet = true;
 			break;
+		case 'V':
+			vectors = arg;
+			break;
 		case 'T': {
 			char *end = NULL;
 			long v = strtol(arg, &end, 10);
@@ -68,6 +71,11 @@ int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 		return sa_cli_usage_error(cmd, "%s", err.msg);
 	if (sa_profile_load(&p, profile_path, &err) < 0) {
 		sa_log_error("%s", err.msg);
+		goto out;
+	}
+	if (vectors != NULL &&
+	    sa_profile_set_vectors_dir(p, "wycheproof", vectors, &err) < 0) {
+		code = sa_cli_usage_error(cmd, "%s", err.msg);
 		goto out;
 	}
 	opts.profile = p;

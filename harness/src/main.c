@@ -35,6 +35,8 @@ static const sa_opt run_opts[] = {
     {"strict", 'S', NULL,
      "a return code the spec permits but does not prefer fails"},
     {"quiet", 'q', NULL, "no progress lines"},
+    {"vectors", 'V', "DIR",
+     "Wycheproof testvectors_v1 directory (overrides [vectors] wycheproof)"},
     {NULL, 0, NULL, NULL},
 };
 

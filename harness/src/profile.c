@@ -78,6 +78,8 @@ struct sa_profile {
 	char *token_uri;
 	char *init_args;
 	char *disposable;
+	char *wycheproof_dir;
+	char *cavp_dir;
 	bool strict;
 	char *pin_env[2];
 	char *pin_file[2];
@@ -98,6 +100,7 @@ enum sa_profile_sec {
 	SA_PROFILE_SEC_PKCS11,
 	SA_PROFILE_SEC_RUN,
 	SA_PROFILE_SEC_EXPOSURE,
+	SA_PROFILE_SEC_VECTORS,
 	SA_PROFILE_SEC_WAIVER,
 };
 
@@ -108,6 +111,7 @@ static const char *const sec_names[] = {
     [SA_PROFILE_SEC_PKCS11] = "pkcs11",
     [SA_PROFILE_SEC_RUN] = "run",
     [SA_PROFILE_SEC_EXPOSURE] = "exposure",
+    [SA_PROFILE_SEC_VECTORS] = "vectors",
     [SA_PROFILE_SEC_WAIVER] = "waiver",
 };
 
@@ -146,6 +150,8 @@ enum sa_profile_field {
 	SA_PROFILE_FIELD_REASON,
 	SA_PROFILE_FIELD_APPROVER,
 	SA_PROFILE_FIELD_EXPIRES,
+	SA_PROFILE_FIELD_WYCHEPROOF,
+	SA_PROFILE_FIELD_CAVP,
 };
 
 struct key_def {
@@ -183,6 +189,8 @@ static const struct key_def key_defs[] = {
 	KEY_(PKCS11,  "strict",           BOOL,    STRICT,        false)
 	KEY_(RUN,     "timeout",          TIMEOUT, TIMEOUT,       false)
 	SA_COMPONENTS(EXPOSURE_KEY_)
+	KEY_(VECTORS, "wycheproof",       PATH,    WYCHEPROOF,    false)
+	KEY_(VECTORS, "cavp",             PATH,    CAVP,          false)
 	KEY_(WAIVER,  "reason",           TEXT,    REASON,        true)
 	KEY_(WAIVER,  "approver",         TEXT,    APPROVER,      true)
 	KEY_(WAIVER,  "expires",          DATE,    EXPIRES,       false)
@@ -575,7 +583,7 @@ static int begin_section(struct parse *ps, const char *line, size_t n)
 	}
 	P_ENSURE(ps->sec != SA_PROFILE_SEC_NONE, ps, SA_E_PROFILE,
 	         "unknown section [%s] (sections: profile, environment, "
-	         "pkcs11, run, exposure, waiver <CASE-ID>)",
+	         "pkcs11, run, exposure, vectors, waiver <CASE-ID>)",
 	         name);
 	snprintf(ps->section, sizeof(ps->section), "%s", name);
 	rc = note(ps, ps->section, NULL);
@@ -784,6 +792,10 @@ static char **string_field(struct parse *ps, enum sa_profile_field f)
 		return &p->pin_file[SA_PIN_SO];
 	case SA_PROFILE_FIELD_DISPOSABLE:
 		return &p->disposable;
+	case SA_PROFILE_FIELD_WYCHEPROOF:
+		return &p->wycheproof_dir;
+	case SA_PROFILE_FIELD_CAVP:
+		return &p->cavp_dir;
 	case SA_PROFILE_FIELD_REASON:
 		return w ? &w->reason : NULL;
 	case SA_PROFILE_FIELD_APPROVER:
@@ -1018,6 +1030,8 @@ void sa_profile_free(sa_profile *p)
 	free(p->token_uri);
 	free(p->init_args);
 	free(p->disposable);
+	free(p->wycheproof_dir);
+	free(p->cavp_dir);
 	free(p);
 }
 
@@ -1193,6 +1207,41 @@ const char *sa_profile_init_args(const sa_profile *p)
 const char *sa_profile_disposable_label(const sa_profile *p)
 {
 	return p ? p->disposable : NULL;
+}
+
+const char *sa_profile_vectors_dir(const sa_profile *p, const char *set)
+{
+	if (p == NULL || set == NULL)
+		return NULL;
+	if (strcmp(set, "wycheproof") == 0)
+		return p->wycheproof_dir;
+	if (strcmp(set, "cavp") == 0)
+		return p->cavp_dir;
+	return NULL;
+}
+
+int sa_profile_set_vectors_dir(sa_profile *p, const char *set, const char *dir,
+                               sa_error *err)
+{
+	char **slot = NULL;
+	char *copy = NULL;
+	int rc = SA_E_INVALID;
+
+	SA_ENSURE(p != NULL && set != NULL && dir != NULL && dir[0] != '\0',
+	          err, SA_E_INVALID, "empty vector directory");
+	if (strcmp(set, "wycheproof") == 0)
+		slot = &p->wycheproof_dir;
+	else if (strcmp(set, "cavp") == 0)
+		slot = &p->cavp_dir;
+	SA_ENSURE(slot != NULL, err, SA_E_INVALID,
+	          "unknown vector set '%.32s' (wycheproof, cavp)", set);
+	copy = strdup(dir);
+	SA_ENSURE(copy != NULL, err, SA_E_NOMEM, "out of memory");
+	free(*slot);
+	*slot = copy;
+	rc = SA_OK;
+out:
+	return rc;
 }
 
 bool sa_profile_strict(const sa_profile *p)
@@ -1466,7 +1515,7 @@ static json_t *pin_json(const sa_profile *p, sa_pin_kind k)
 json_t *sa_profile_to_json(const sa_profile *p)
 {
 	json_t *root = NULL, *env = NULL, *pk = NULL, *run = NULL, *exp = NULL,
-	       *wv = NULL;
+	       *wv = NULL, *vec = NULL;
 	bool ok;
 
 	if (p == NULL)
@@ -1477,7 +1526,8 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	run = json_object();
 	exp = json_object();
 	wv = json_array();
-	ok = root && env && pk && run && exp && wv;
+	vec = json_object();
+	ok = root && env && pk && run && exp && wv && vec;
 
 	ok = ok && jset_str(root, "name", p->name) &&
 	     jset_str(root, "path", p->path) &&
@@ -1493,6 +1543,8 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	     jset(pk, "strict", json_boolean(p->strict)) &&
 	     jset(pk, "user_pin", pin_json(p, SA_PIN_USER)) &&
 	     jset(pk, "so_pin", pin_json(p, SA_PIN_SO));
+	ok = ok && jset_str(vec, "wycheproof", p->wycheproof_dir) &&
+	     jset_str(vec, "cavp", p->cavp_dir);
 	if (ok && p->timeout > 0)
 		ok = jset(run, "timeout", json_integer(p->timeout));
 	for (int c = 0; ok && c < SA_COMPONENT_COUNT_; c++) {
@@ -1517,7 +1569,8 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	}
 	ok = ok && jsteal(root, "environment", &env) &&
 	     jsteal(root, "pkcs11", &pk) && jsteal(root, "run", &run) &&
-	     jsteal(root, "exposure", &exp) && jsteal(root, "waivers", &wv);
+	     jsteal(root, "exposure", &exp) && jsteal(root, "vectors", &vec) &&
+	     jsteal(root, "waivers", &wv);
 	if (!ok) {
 		json_decref(root);
 		root = NULL;
@@ -1527,5 +1580,6 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	json_decref(run);
 	json_decref(exp);
 	json_decref(wv);
+	json_decref(vec);
 	return root;
 }

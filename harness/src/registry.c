@@ -4,9 +4,11 @@
 
 extern const sa_suite sa_suite_pkcs11;
 extern const sa_suite sa_suite_keyprot;
+extern const sa_suite sa_suite_signing;
 
 const sa_suite *const sa_registry[] = {
     &sa_suite_pkcs11,
     &sa_suite_keyprot,
+    &sa_suite_signing,
     NULL,
 };

@@ -17,7 +17,7 @@
 #include "sigaudit/case.h"
 #include "sigaudit/p11.h"
 
-#include "p11_ossl.h"
+#include "sigaudit/ossl.h"
 
 /* ---- the cases (run functions) ---- */
 
@@ -87,7 +87,7 @@ CK_RV sa_p11_gen_pair(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                       const sa_p11_gen_spec *spec, CK_OBJECT_HANDLE *pub,
                       CK_OBJECT_HANDLE *priv);
 
-/** Set-up shortcuts: an RSA or EC (curve named as in p11_ossl.h) session
+/** Set-up shortcuts: an RSA or EC (curve named as in sigaudit/ossl.h) session
  * key pair; any CK_RV but CKR_OK gives an ERROR verdict and SA_E_CKR. */
 int sa_p11_gen_rsa_setup(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_ULONG bits,
                          CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv);

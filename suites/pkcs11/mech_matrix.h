@@ -23,7 +23,7 @@
 #include "sigaudit/error.h"
 #include "sigaudit/p11.h"
 
-#include "p11_ossl.h"
+#include "sigaudit/ossl.h"
 
 /* ---- the case (mech_matrix.c) ---- */
 
@@ -31,7 +31,7 @@ void sa_p11is_mech05(sa_case_ctx *ctx);
 
 /* ---- OpenSSL side (mech_matrix_ossl.c) ----
  *
- * Same conventions as p11_ossl.h: 0 or a negative SA_E_* with err filled;
+ * Same conventions as sigaudit/ossl.h: 0 or a negative SA_E_* with err filled;
  * SA_E_UNSUPPORTED (nothing to drain) when this OpenSSL does not offer the
  * algorithm (single DES lives in the legacy provider), so the caller falls
  * back to a round trip on the token instead of an independent answer. */

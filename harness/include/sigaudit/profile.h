@@ -80,6 +80,14 @@ bool sa_profile_strict(const sa_profile *p);
 int sa_profile_key_line(const sa_profile *p, const char *section,
                         const char *key);
 
+/** [vectors] wycheproof / cavp: the directory of an external vector set
+ * ("wycheproof": the testvectors_v1 JSON files; "cavp": the root of Debian's
+ * python3-cryptography-vectors data). NULL when the profile names none. */
+const char *sa_profile_vectors_dir(const sa_profile *p, const char *set);
+/** Override it (the run command's --vectors DIR sets "wycheproof"). */
+int sa_profile_set_vectors_dir(sa_profile *p, const char *set, const char *dir,
+                               sa_error *err);
+
 /** Whether a PIN source is configured (env var or file) for kind. */
 bool sa_profile_has_pin(const sa_profile *p, sa_pin_kind kind);
 /** Read the PIN into out (a secure buffer is recommended: SA_BUF_INIT_SECURE).

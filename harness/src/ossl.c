@@ -1,4 +1,4 @@
-/* OpenSSL side of the pkcs11 suite (p11_ossl.h). */
+/* OpenSSL side of PKCS#11 checks (sigaudit/ossl.h). */
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -13,7 +13,7 @@
 #include "sigaudit/buf.h"
 #include "sigaudit/guard.h"
 
-#include "p11_ossl.h"
+#include "sigaudit/ossl.h"
 
 /* Like SA_TRY_OSSL for calls that return a pointer or a count. */
 #define OSSL_ENSURE(cond, err, what)                                           \

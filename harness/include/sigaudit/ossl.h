@@ -1,15 +1,15 @@
-/* OpenSSL side of the pkcs11 suite: public keys read from a token turned into
- * EVP_PKEYs, and independent verification of token signatures. Private to
- * suites/pkcs11 for now; issue 4 moves it to the harness, so nothing here
- * knows about cases beyond sa_case_ctx and nothing records a verdict.
+/* OpenSSL as the independent reference for PKCS#11 targets: public keys read
+ * from a token turned into EVP_PKEYs, and verification of token signatures.
+ * Shared by the pkcs11, keyprot and signing suites; nothing here knows about
+ * cases beyond sa_case_ctx and nothing records a verdict.
  *
  * OpenSSL is a boundary (STYLE rule 10): every call is compared with == 1,
  * the error queue is drained into an sa_error, and "the signature is invalid"
  * (a result: *valid = false, return 0) is kept apart from "could not verify"
  * (an error: negative return, err filled). EVP API only. Functions that take
  * no sa_case_ctx are safe to call from several threads at once. */
-#ifndef SA_SUITE_PKCS11_P11_OSSL_H
-#define SA_SUITE_PKCS11_P11_OSSL_H
+#ifndef SIGAUDIT_OSSL_H
+#define SIGAUDIT_OSSL_H
 
 #include <stdbool.h>
 #include <stddef.h>
