@@ -9,6 +9,7 @@
 #include "casectx.h"
 #include "outcome.h"
 #include "sigaudit/p11.h"
+#include "sigaudit/vectors.h"
 
 static sa_outcome *o;
 static struct sa_case_ctx ctx;
@@ -296,6 +297,120 @@ START_TEST(test_waiver_never_turns_error_into_pass)
 }
 END_TEST
 
+static json_int_t vint(json_t *obj, const char *k)
+{
+	return json_integer_value(json_object_get(obj, k));
+}
+
+/* Two files, the target disagreeing on one vector of the second, the
+ * reference on another: counts per engine, the disagreement listed with its
+ * file, acceptable counted both ways, and only the target judges the case. */
+START_TEST(test_vectors_counts_and_sides)
+{
+	json_t *rec, *v, *files, *f2, *dis;
+	sa_vec_run *r;
+
+	r = sa_vec_begin(&ctx, "set/a.json", SA_VEC_TARGET, "token");
+	sa_vec_result(r, "tc1", SA_VEC_VALID, SA_VEC_ACCEPTED, NULL, "CKR_OK");
+	sa_vec_result(r, "tc2", SA_VEC_INVALID, SA_VEC_REJECTED, "Bad",
+	              "CKR_SIGNATURE_INVALID");
+	sa_vec_result(r, "tc3", SA_VEC_ACCEPTABLE, SA_VEC_REJECTED, "Legacy",
+	              "CKR_SIGNATURE_INVALID");
+	ck_assert_uint_eq(sa_vec_end(r), 0);
+	r = sa_vec_begin(&ctx, "set/b.json", SA_VEC_TARGET, "token");
+	sa_vec_result(r, "tc1", SA_VEC_VALID, SA_VEC_ACCEPTED, NULL, "CKR_OK");
+	sa_vec_result(r, "tc2", SA_VEC_INVALID, SA_VEC_ACCEPTED, "Forged",
+	              "CKR_OK");
+	ck_assert_uint_eq(sa_vec_end(r), 1);
+	r = sa_vec_begin(&ctx, "set/b.json", SA_VEC_REFERENCE, "openssl");
+	sa_vec_result(r, "tc1", SA_VEC_VALID, SA_VEC_REJECTED, NULL, "0");
+	sa_vec_result(r, "tc2", SA_VEC_INVALID, SA_VEC_REJECTED, NULL, "0");
+	ck_assert_uint_eq(sa_vec_end(r), 1);
+	sa_casectx_end(&ctx);
+	rec = finish(&ended_ok, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "fail");
+	v = json_object_get(rec, "vectors");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(field(v, "source"), "2 files");
+	ck_assert_int_eq(vint(v, "total"), 5);
+	ck_assert_int_eq(vint(v, "agree"), 4);
+	ck_assert_int_eq(vint(v, "disagree"), 1);
+	ck_assert_int_eq(vint(v, "acceptable"), 1);
+	dis = json_object_get(v, "disagreements");
+	ck_assert_uint_eq(json_array_size(dis), 1);
+	ck_assert_str_eq(field(json_array_get(dis, 0), "id"), "tc2");
+	ck_assert_str_eq(field(json_array_get(dis, 0), "source"), "set/b.json");
+	ck_assert_str_eq(field(json_array_get(dis, 0), "expected"), "invalid");
+	ck_assert_str_eq(field(json_array_get(dis, 0), "observed"), "accepted");
+	ck_assert_str_eq(field(json_array_get(dis, 0), "flags"), "Forged");
+	files = json_object_get(v, "files");
+	ck_assert_uint_eq(json_array_size(files), 2);
+	f2 = json_array_get(files, 1);
+	ck_assert_int_eq(vint(json_object_get(f2, "target"), "disagree"), 1);
+	ck_assert_int_eq(vint(json_object_get(f2, "reference"), "disagree"), 1);
+	ck_assert_int_eq(
+	    vint(json_object_get(
+	             json_object_get(json_array_get(files, 0), "target"),
+	             "acceptable"),
+	         "rejected"),
+	    1);
+	ck_assert_int_eq(
+	    vint(json_object_get(
+	             json_object_get(json_array_get(files, 0), "target"),
+	             "codes"),
+	         "rejected CKR_SIGNATURE_INVALID"),
+	    2);
+	json_decref(rec);
+}
+END_TEST
+
+/* The reference alone never fails the case; a target that gives no answer is
+ * an error, not an agreement; all-skipped is a skip with its reason. */
+START_TEST(test_vectors_reference_errors_skips)
+{
+	json_t *rec;
+	sa_vec_run *r;
+
+	r = sa_vec_begin(&ctx, "x", SA_VEC_REFERENCE, "openssl");
+	sa_vec_result(r, "1", SA_VEC_VALID, SA_VEC_REJECTED, NULL, NULL);
+	sa_vec_end(r);
+	r = sa_vec_begin(&ctx, "x", SA_VEC_TARGET, "token");
+	sa_vec_result(r, "1", SA_VEC_VALID, SA_VEC_ACCEPTED, NULL, NULL);
+	sa_vec_end(r);
+	sa_casectx_end(&ctx);
+	rec = finish(&ended_ok, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "pass");
+	ck_assert_uint_eq(json_array_size(json_object_get(rec, "notes")), 1);
+	json_decref(rec);
+
+	teardown();
+	setup();
+	r = sa_vec_begin(&ctx, "y", SA_VEC_TARGET, "token");
+	sa_vec_result(r, "1", SA_VEC_VALID, SA_VEC_ACCEPTED, NULL, NULL);
+	sa_vec_result(r, "2", SA_VEC_INVALID, SA_VEC_ERROR, NULL,
+	              "CKR_DEVICE_ERROR");
+	sa_vec_end(r);
+	sa_casectx_end(&ctx);
+	rec = finish(&ended_ok, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "error");
+	ck_assert_ptr_nonnull(strstr(field(rec, "reason"), "CKR_DEVICE_ERROR"));
+	ck_assert_int_eq(vint(json_object_get(rec, "vectors"), "errors"), 1);
+	ck_assert_int_eq(vint(json_object_get(rec, "vectors"), "agree"), 1);
+	json_decref(rec);
+
+	teardown();
+	setup();
+	r = sa_vec_begin(&ctx, "z", SA_VEC_TARGET, "token");
+	sa_vec_skip(r, "g1", "CKM_EDDSA not offered");
+	sa_vec_end(r);
+	sa_casectx_end(&ctx);
+	rec = finish(&ended_ok, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "skip");
+	ck_assert_ptr_nonnull(strstr(field(rec, "reason"), "CKM_EDDSA"));
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(test_worst_order)
 {
 	ck_assert_int_eq(sa_verdict_worst(SA_VERDICT_PASS, SA_VERDICT_SKIP),
@@ -331,6 +446,8 @@ static Suite *outcome_suite(void)
 	tcase_add_test(tc, test_expired_waiver_not_applied);
 	tcase_add_test(tc, test_waiver_never_turns_error_into_pass);
 	tcase_add_test(tc, test_worst_order);
+	tcase_add_test(tc, test_vectors_counts_and_sides);
+	tcase_add_test(tc, test_vectors_reference_errors_skips);
 	suite_add_tcase(s, tc);
 	return s;
 }
