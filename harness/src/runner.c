@@ -19,6 +19,7 @@
 #include "outcome.h"
 #include "results.h"
 #include "sigaudit/guard.h"
+#include "p11_trace.h"
 #include "sigaudit/p11.h"
 #include "target.h"
 #include "util.h"
@@ -35,6 +36,20 @@ struct job {
 static void emit_fd(void *user, json_t *ev)
 {
 	sa_child_emit(*(int *)user, ev);
+}
+
+/* Every PKCS#11 call the case makes goes to its evidence (p11_trace.h). */
+static void trace_start(struct sa_case_ctx *ctx)
+{
+	char path[PATH_MAX];
+	sa_error err = SA_ERROR_INIT;
+
+	if (ctx->evidence_dir[0] == '\0' ||
+	    sa_mkdir_p(ctx->evidence_dir, &err) < 0 ||
+	    snprintf(path, sizeof(path), "%s/p11-trace.tsv",
+	             ctx->evidence_dir) >= (int)sizeof(path))
+		return;
+	ctx->p11 = sa_p11_trace_wrap(ctx->p11, path);
 }
 
 /* The child: prepare what the case needs, run it, tidy up. */
@@ -67,6 +82,7 @@ static void case_child(void *arg, int fd)
 			sa_case_error(&ctx, "%s", err.msg);
 			goto out;
 		}
+		trace_start(&ctx);
 	}
 	if (c->needs & (SA_NEED_P11 | SA_NEED_TOKEN)) {
 		CK_RV rv = ctx.p11->C_Initialize(&ctx.init_args);
@@ -81,6 +97,7 @@ static void case_child(void *arg, int fd)
 	if (initialised)
 		ctx.p11->C_Finalize(NULL); /* NOT_INITIALIZED if the case did */
 out:
+	sa_p11_trace_finish();
 	sa_casectx_end(&ctx);
 }
 

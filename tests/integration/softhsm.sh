@@ -20,4 +20,16 @@ check "every fail shows expected and observed or a reason" \
 check "every case cites a reference" \
 	jq -e '[.cases[] | select((.refs | length) == 0)] | length == 0' "$out/results.json"
 check "mechanisms recorded" jq -e '.target.mechanisms | length > 10' "$out/results.json"
+# Evidence: every PKCS#11 case that ran left its call trace, listed and hashed
+# in results.json, and neither PIN appears anywhere in the output.
+missing=$(jq -r '[.cases[] | select(.suite == "pkcs11" and .verdict != "skip")
+	| select([.evidence[]?.path | endswith("/p11-trace.tsv")] | any | not) | .id] | join(" ")' "$out/results.json")
+check "every PKCS#11 case that ran has a call trace ($missing)" test -z "$missing"
+check "a trace records calls and return codes" \
+	grep -q $'\tC_OpenSession\t.*\tCKR_OK\t' "$out/evidence/P11-SES-04/p11-trace.tsv"
+leak=0
+for f in user.pin so.pin; do
+	if grep -rqF -- "$(cat "$SIGAUDIT_STATE/softhsm/$f")" "$out"; then leak=1; fi
+done
+check "no PIN in results, views or evidence" test "$leak" -eq 0
 finish
