@@ -5,10 +5,12 @@
 extern const sa_suite sa_suite_pkcs11;
 extern const sa_suite sa_suite_keyprot;
 extern const sa_suite sa_suite_signing;
+extern const sa_suite sa_suite_certval;
 
 const sa_suite *const sa_registry[] = {
     &sa_suite_pkcs11,
     &sa_suite_keyprot,
     &sa_suite_signing,
+    &sa_suite_certval,
     NULL,
 };

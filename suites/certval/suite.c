@@ -1,0 +1,14 @@
+#include "suite.h"
+
+static const sa_case_group *const groups[] = {
+    &sa_certval_group_pkits,
+    &sa_certval_group_limbo,
+    NULL,
+};
+
+const sa_suite sa_suite_certval = {
+    .name = "certval",
+    .title = "Certificate validation (PKITS, external validators, CA "
+             "hierarchy, OCSP and CRL)",
+    .groups = groups,
+};
