@@ -47,6 +47,9 @@ int sa_cmd_report(const sa_cmd *cmd, int argc, char **argv)
 		sa_log_error("%s", err.msg);
 		goto out;
 	}
+	/* Findings are a view too: recomputed from the cases, so a run
+	 * written before the risk model (or cut short) still gets them. */
+	sa_results_set_findings(doc);
 	if (snprintf(path, sizeof(path), "%s/junit.xml", dir) >=
 	        (int)sizeof(path) ||
 	    sa_junit_write(doc, path, &err) < 0) {
@@ -68,6 +71,20 @@ int sa_cmd_report(const sa_cmd *cmd, int argc, char **argv)
 			       s(rec, "title"), rec ? " -- " : "",
 			       s(rec, "reason"));
 		}
+	}
+	{
+		json_t *by = json_object_get(doc, "open_findings_by_risk");
+		printf(
+		    "open findings: %lld very high, %lld high, %lld "
+		    "moderate, %lld low, %lld very low\n",
+		    (long long)json_integer_value(
+		        json_object_get(by, "very high")),
+		    (long long)json_integer_value(json_object_get(by, "high")),
+		    (long long)json_integer_value(
+		        json_object_get(by, "moderate")),
+		    (long long)json_integer_value(json_object_get(by, "low")),
+		    (long long)json_integer_value(
+		        json_object_get(by, "very low")));
 	}
 	printf("%ld pass, %ld fail, %ld error, %ld skip, %ld waived, %ld info\n"
 	       "views: %s\n",

@@ -1,5 +1,7 @@
 #include "results.h"
 
+#include "risk.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,11 +77,39 @@ void sa_results_add_case(json_t *doc, json_t *rec)
 	json_array_append_new(json_object_get(doc, "cases"), rec);
 }
 
+void sa_results_set_findings(json_t *doc)
+{
+	json_t *findings = sa_risk_findings(doc), *f, *by = json_object();
+	size_t i;
+
+	if (findings == NULL || by == NULL) {
+		json_decref(findings);
+		json_decref(by);
+		return;
+	}
+	/* Table S / report.md: lead with open findings by risk level. */
+	for (int r = SA_RISK_VERY_HIGH; r >= SA_RISK_VERY_LOW; r--)
+		json_object_set_new(by, sa_risk_str((sa_risk_level)r),
+		                    json_integer(0));
+	json_array_foreach(findings, i, f)
+	{
+		const char *st =
+		    json_string_value(json_object_get(f, "status"));
+		json_t *n = json_object_get(
+		    by, json_string_value(json_object_get(f, "risk")));
+		if (n != NULL && st != NULL && strcmp(st, "open") == 0)
+			json_integer_set(n, json_integer_value(n) + 1);
+	}
+	json_object_set_new(doc, "findings", findings);
+	json_object_set_new(doc, "open_findings_by_risk", by);
+}
+
 void sa_results_finish(json_t *doc, time_t finished)
 {
 	char ts[32];
 	sa_utc_iso(ts, finished);
 	json_object_set_new(doc, "finished", json_string(ts));
+	sa_results_set_findings(doc);
 }
 
 int sa_results_write(const json_t *doc, const char *dir, sa_error *err)

@@ -18,7 +18,10 @@ json_t *sa_results_new(const sa_profile *p, time_t started);
 void sa_results_set_target(json_t *doc, const sa_target *t);
 /** Append a case record (steals rec) and update the summary. */
 void sa_results_add_case(json_t *doc, json_t *rec);
+/** Set "finished" and the findings of the risk model (risk.h). */
 void sa_results_finish(json_t *doc, time_t finished);
+/** (Re)compute "findings" and "open_findings_by_risk" from the cases. */
+void sa_results_set_findings(json_t *doc);
 /** Write dir/results.json atomically. */
 int sa_results_write(const json_t *doc, const char *dir, sa_error *err);
 /** Load and check the schema of dir/results.json (or a file path). */
