@@ -58,8 +58,8 @@
 	  (CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app,                  \
 	   CK_NOTIFY notify, CK_SESSION_HANDLE_PTR s),                        \
 	  (slot, flags, app, notify, s))                                      \
-	X(C_CloseSession, REAL, (CK_SESSION_HANDLE s), (s))                   \
-	X(C_CloseAllSessions, REAL, (CK_SLOT_ID slot), (slot))                \
+	X(C_CloseSession, HOOK, (CK_SESSION_HANDLE s), (s))                   \
+	X(C_CloseAllSessions, HOOK, (CK_SLOT_ID slot), (slot))                \
 	X(C_GetSessionInfo, HOOK,                                             \
 	  (CK_SESSION_HANDLE s, CK_SESSION_INFO_PTR info), (s, info))         \
 	X(C_GetOperationState, REAL,                                          \
@@ -103,8 +103,8 @@
 	   CK_ULONG_PTR count),                                               \
 	  (s, objs, max, count))                                              \
 	X(C_FindObjectsFinal, HOOK, (CK_SESSION_HANDLE s), (s))               \
-	SA_FM_CIPHER_(X, Encrypt)               \
-	SA_FM_CIPHER_(X, Decrypt)               \
+	SA_FM_CIPHER_(X, Encrypt, HOOK)             \
+	SA_FM_CIPHER_(X, Decrypt, REAL)             \
 	X(C_DigestInit, REAL, (CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech),   \
 	  (s, mech))                                                          \
 	SA_FM_INOUT_(X, C_Digest, REAL)                                       \
@@ -114,14 +114,14 @@
 	SA_FM_OUT_(X, C_DigestFinal, REAL)                                    \
 	SA_FM_INIT_(X, C_SignInit, HOOK)                                      \
 	SA_FM_INOUT_(X, C_Sign, HOOK)                                         \
-	SA_FM_IN_(X, C_SignUpdate, REAL)                                      \
+	SA_FM_IN_(X, C_SignUpdate, HOOK)                                      \
 	SA_FM_OUT_(X, C_SignFinal, HOOK)                                      \
 	SA_FM_INIT_(X, C_SignRecoverInit, REAL)                               \
 	SA_FM_INOUT_(X, C_SignRecover, REAL)                                  \
-	SA_FM_INIT_(X, C_VerifyInit, REAL)                                    \
-	SA_FM_ININ_(X, C_Verify, REAL)                                        \
+	SA_FM_INIT_(X, C_VerifyInit, HOOK)                                    \
+	SA_FM_ININ_(X, C_Verify, HOOK)                                        \
 	SA_FM_IN_(X, C_VerifyUpdate, REAL)                                    \
-	X(C_VerifyFinal, REAL,                                                \
+	X(C_VerifyFinal, HOOK,                                                \
 	  (CK_SESSION_HANDLE s, CK_BYTE_PTR sig, CK_ULONG sig_len),           \
 	  (s, sig, sig_len))                                                  \
 	SA_FM_INIT_(X, C_VerifyRecoverInit, REAL)                             \
@@ -191,11 +191,11 @@
 	X(name, call,                                                         \
 	  (CK_SESSION_HANDLE s, CK_BYTE_PTR out, CK_ULONG_PTR out_len),       \
 	  (s, out, out_len))
-/* C_<op>Init (hooked: sign-ignores-usage), C_<op>, C_<op>Update,
- * C_<op>Final of Encrypt and Decrypt */
-#define SA_FM_CIPHER_(X, op)                                                  \
+/* C_<op>Init (hooked: sign-ignores-usage), C_<op> (hooked for Encrypt:
+ * data-len-unchecked), C_<op>Update, C_<op>Final of Encrypt and Decrypt */
+#define SA_FM_CIPHER_(X, op, single)                                          \
 	SA_FM_INIT_(X, C_##op##Init, HOOK)                                    \
-	SA_FM_INOUT_(X, C_##op, REAL)                                         \
+	SA_FM_INOUT_(X, C_##op, single)                                       \
 	SA_FM_INOUT_(X, C_##op##Update, REAL)                                 \
 	SA_FM_OUT_(X, C_##op##Final, REAL)
 /* clang-format on */
@@ -329,7 +329,41 @@ enum sa_fm_func {
 	  "(B2.40 §5.11.2, §5.11.4)")                                         \
 	X(CRASH_ON_ABUSE, "crash-on-abuse",                                   \
 	  "SIGSEGV on a NULL template with count > 0 or ulValueLen > 2^30 "   \
-	  "(B2.40 §5.1.6 CKR_ARGUMENTS_BAD)")
+	  "(B2.40 §5.1.6 CKR_ARGUMENTS_BAD)")                               \
+	X(VERIFY_ACCEPTS_MODIFIED, "verify-accepts-modified",                 \
+	  "C_Verify/C_VerifyFinal: CKR_SIGNATURE_INVALID and "                \
+	  "CKR_SIGNATURE_LEN_RANGE become CKR_OK (B2.40 §5.12.2, §5.12.4)")  \
+	X(VERIFY_OP_STAYS_ACTIVE, "verify-op-stays-active",                   \
+	  "a failed C_Verify/C_VerifyFinal leaves the operation active "      \
+	  "(re-armed) (B2.40 §5.1.6, §5.12.2: the operation ends)")          \
+	X(SIGN_SIZE_QUERY_ENDS_OP, "sign-size-query-ends-op",                 \
+	  "C_Sign/C_SignFinal length query (NULL buffer) ends the "           \
+	  "operation (B2.40 §5.2, §5.11.2)")                                  \
+	X(ECDSA_SIG_DER, "ecdsa-sig-der",                                     \
+	  "CKM_ECDSA* signatures DER-encoded (Ecdsa-Sig-Value), not r||s "    \
+	  "(Curr v2.40 §2.3.1)")                                              \
+	X(ECDSA_SIG_STRIPPED, "ecdsa-sig-stripped",                           \
+	  "CKM_ECDSA* signatures: leading zero bytes of r and s dropped, "    \
+	  "variable length (Curr v2.40 §2.3.1)")                              \
+	X(ECDSA_NONCE_REUSE, "ecdsa-nonce-reuse",                             \
+	  "EC keys generated meanwhile sign CKM_ECDSA* with one fixed nonce " \
+	  "per key: all signatures share r (FIPS 186-5 §6.4)")                \
+	X(RSA_KEYGEN_SHARED_PRIME, "rsa-keygen-shared-prime",                 \
+	  "CKM_RSA_PKCS_KEY_PAIR_GEN: every key of a size shares p "          \
+	  "(batch GCD factors them)")                                         \
+	X(RSA_KEYGEN_ROCA, "rsa-keygen-roca",                                 \
+	  "CKM_RSA_PKCS_KEY_PAIR_GEN: primes of the ROCA form "               \
+	  "k*M + (65537^a mod M) (CVE-2017-15361)")                           \
+	X(RSA_KEYGEN_SMALL_FACTOR, "rsa-keygen-small-factor",                 \
+	  "CKM_RSA_PKCS_KEY_PAIR_GEN: q = (prime < 2^20) * (large prime), "   \
+	  "n has a small factor")                                             \
+	X(RSA_KEYGEN_E3, "rsa-keygen-e3",                                     \
+	  "CKM_RSA_PKCS_KEY_PAIR_GEN: public exponent 3 whatever the "        \
+	  "template asks (policy: e >= 65537)")                               \
+	X(DATA_LEN_UNCHECKED, "data-len-unchecked",                           \
+	  "C_Sign/C_Encrypt CKM_RSA_PKCS/CKM_RSA_X_509: data due "             \
+	  "CKR_DATA_LEN_RANGE/CKR_DATA_INVALID gets CKR_OK, k random bytes "  \
+	  "(Curr v2.40 §2.1)")
 /* clang-format on */
 
 /* clang-format off */
@@ -372,6 +406,11 @@ struct sa_fm_spec {
 	CK_MECHANISM_TYPE unflag_mech[32];
 	CK_FLAGS unflag_bits[32];
 	size_t n_unflag;
+	/* flag:MECH:FLAGS sets bits, e.g. ones no version of the spec defines
+	 * (P11-MECH-01) */
+	CK_MECHANISM_TYPE flag_mech[32];
+	CK_FLAGS flag_bits[32];
+	size_t n_flag;
 };
 
 extern struct sa_fm_spec sa_fm_spec;
@@ -388,6 +427,15 @@ void sa_fm_spec_parse(const char *text);
 static inline bool sa_fm_on(enum sa_fm_named f)
 {
 	return (sa_fm_spec.named & (UINT64_C(1) << f)) != 0;
+}
+
+#define SA_FM_BIT(id) (UINT64_C(1) << SA_FM_NAMED_##id)
+
+/** Whether any of the named faults in `mask` (SA_FM_BIT()s) is on: one test
+ * keeps the forwarding path free when none is. */
+static inline bool sa_fm_any(uint64_t mask)
+{
+	return (sa_fm_spec.named & mask) != 0;
 }
 
 /* The hooks (call = HOOK in SA_FM_FUNCTIONS). */
@@ -425,6 +473,40 @@ CK_RV sa_fm_logout_C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
 
 /** keys.c: forget what the object faults remembered. */
 void sa_fm_keys_reset(void);
+
+/** keys.c: make C_GetAttributeValue answer (obj, type) with `status` and,
+ * when that is CKR_OK, the `len` bytes of `value`, as the faults that drop
+ * template attributes do (gen.c: the history of keys made by faultmod). */
+void sa_fm_keys_fake(CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type, CK_RV status,
+                     const void *value, CK_ULONG len);
+
+/* The signing faults (sig.c): ops.c's C_SignInit, C_Sign, C_SignFinal and
+ * C_EncryptInit hooks call these in place of the target. */
+enum sa_fm_op { SA_FM_OP_SIGN, SA_FM_OP_VERIFY, SA_FM_OP_ENCRYPT };
+/** After a successful C_xxxInit: remember the operation of session s when a
+ * fault needs it. */
+void sa_fm_sig_init(enum sa_fm_op op, CK_SESSION_HANDLE s,
+                    const CK_MECHANISM *mech, CK_OBJECT_HANDLE key);
+CK_RV sa_fm_sig_C_Sign(CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len,
+                       CK_BYTE_PTR out, CK_ULONG_PTR out_len);
+CK_RV sa_fm_sig_C_SignFinal(CK_SESSION_HANDLE s, CK_BYTE_PTR out,
+                            CK_ULONG_PTR out_len);
+/** ecdsa-nonce-reuse: priv (an EC private key faultmod keeps extractable
+ * underneath) signs with one fixed nonce from now on. */
+void sa_fm_sig_nonce_key(CK_OBJECT_HANDLE priv);
+/** C_DestroyObject of obj succeeded. */
+void sa_fm_sig_forget(CK_OBJECT_HANDLE obj);
+/** C_Initialize, C_Finalize: forget everything. */
+void sa_fm_sig_reset(void);
+
+/** gen.c: the key-generation faults (rsa-keygen-*, ecdsa-nonce-reuse), a
+ * layer between keys.c and logout.c with the signature of
+ * C_GenerateKeyPair. */
+CK_RV sa_fm_gen_C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
+                                  CK_ATTRIBUTE_PTR pub_tmpl, CK_ULONG pub_n,
+                                  CK_ATTRIBUTE_PTR priv_tmpl, CK_ULONG priv_n,
+                                  CK_OBJECT_HANDLE_PTR pub,
+                                  CK_OBJECT_HANDLE_PTR priv);
 
 /** Die by a genuine SIGSEGV (faultmod.c). */
 _Noreturn void sa_fm_crash(void);

@@ -39,6 +39,7 @@ CK_RV sa_fm_hook_C_Initialize(CK_VOID_PTR init_args)
 	if (rv == CKR_OK) {
 		sa_fm_logout_reset();
 		sa_fm_keys_reset();
+		sa_fm_sig_reset();
 	}
 	return rv;
 }
@@ -50,6 +51,7 @@ CK_RV sa_fm_hook_C_Finalize(CK_VOID_PTR reserved)
 	if (rv == CKR_OK) {
 		sa_fm_logout_reset();
 		sa_fm_keys_reset();
+		sa_fm_sig_reset();
 	}
 	return rv;
 }
@@ -238,6 +240,9 @@ CK_RV sa_fm_hook_C_GetMechanismInfo(CK_SLOT_ID slot, CK_MECHANISM_TYPE type,
 	for (size_t j = 0; j < sa_fm_spec.n_unflag; j++)
 		if (type == sa_fm_spec.unflag_mech[j])
 			info->flags &= ~sa_fm_spec.unflag_bits[j];
+	for (size_t j = 0; j < sa_fm_spec.n_flag; j++)
+		if (type == sa_fm_spec.flag_mech[j])
+			info->flags |= sa_fm_spec.flag_bits[j];
 	/* Only where key sizes mean something: max 0 is "no key" for
 	 * digests and the like. */
 	if (sa_fm_on(SA_FM_NAMED_MECH_MINMAX_INVERTED) &&

@@ -852,6 +852,14 @@ void sa_fm_keys_reset(void)
 	pthread_mutex_unlock(&lock);
 }
 
+void sa_fm_keys_fake(CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type, CK_RV status,
+                     const void *value, CK_ULONG len)
+{
+	pthread_mutex_lock(&lock);
+	(void)sa_fm_store_put(&st.fake, obj, type, status, value, len);
+	pthread_mutex_unlock(&lock);
+}
+
 CK_RV sa_fm_hook_C_GetAttributeValue(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj,
                                      CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 {
@@ -967,6 +975,7 @@ CK_RV sa_fm_hook_C_DestroyObject(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj)
 		sa_fm_store_forget(&st.seen, obj);
 		sa_fm_handles_del(&st.checked, obj);
 		pthread_mutex_unlock(&lock);
+		sa_fm_sig_forget(obj);
 	}
 	return rv;
 }
@@ -1002,8 +1011,10 @@ CK_RV sa_fm_hook_C_GenerateKeyPair(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
 
 	edit_template(&ep, pub_tmpl, pub_n, NULL);
 	edit_template(&ev, priv_tmpl, priv_n, NULL);
-	rv = sa_fm_logout_C_GenerateKeyPair(s, mech, ep.fwd, ep.n_fwd, ev.fwd,
-	                                    ev.n_fwd, pub, priv);
+	/* gen.c (rsa-keygen-*, ecdsa-nonce-reuse) sits between this layer
+	 * and the logout layer. */
+	rv = sa_fm_gen_C_GenerateKeyPair(s, mech, ep.fwd, ep.n_fwd, ev.fwd,
+	                                 ev.n_fwd, pub, priv);
 	if (rv != CKR_OK) {
 		leave_object(s, pub_tmpl, pub_n, priv_tmpl, priv_n);
 		goto out;

@@ -104,18 +104,28 @@ static CK_RV usage_init(CK_C_SignInit init, CK_ATTRIBUTE_TYPE flag,
 	return rv;
 }
 
+/* The signing faults of sig.c need the mechanism and key of the operation
+ * that started. */
 CK_RV sa_fm_hook_C_SignInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
                             CK_OBJECT_HANDLE key)
 {
-	return usage_init(sa_fm_real->C_SignInit, CKA_SIGN, "CKA_SIGN", s, mech,
-	                  key);
+	CK_RV rv = usage_init(sa_fm_real->C_SignInit, CKA_SIGN, "CKA_SIGN", s,
+	                      mech, key);
+
+	if (rv == CKR_OK)
+		sa_fm_sig_init(SA_FM_OP_SIGN, s, mech, key);
+	return rv;
 }
 
 CK_RV sa_fm_hook_C_EncryptInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
                                CK_OBJECT_HANDLE key)
 {
-	return usage_init(sa_fm_real->C_EncryptInit, CKA_ENCRYPT, "CKA_ENCRYPT",
-	                  s, mech, key);
+	CK_RV rv = usage_init(sa_fm_real->C_EncryptInit, CKA_ENCRYPT,
+	                      "CKA_ENCRYPT", s, mech, key);
+
+	if (rv == CKR_OK)
+		sa_fm_sig_init(SA_FM_OP_ENCRYPT, s, mech, key);
+	return rv;
 }
 
 CK_RV sa_fm_hook_C_DecryptInit(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mech,
@@ -176,7 +186,8 @@ out:
 }
 
 /* sign-bad-signature: only a signature really returned (not the length
- * query of B2.40 §5.2) is corrupted. */
+ * query of B2.40 §5.2) is corrupted; it applies last, on top of the faults
+ * of sig.c. */
 static void corrupt(CK_RV rv, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
 	if (sa_fm_on(SA_FM_NAMED_SIGN_BAD_SIGNATURE) && rv == CKR_OK &&
@@ -187,7 +198,7 @@ static void corrupt(CK_RV rv, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 CK_RV sa_fm_hook_C_Sign(CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len,
                         CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
-	CK_RV rv = sa_fm_real->C_Sign(s, in, in_len, out, out_len);
+	CK_RV rv = sa_fm_sig_C_Sign(s, in, in_len, out, out_len);
 
 	corrupt(rv, out, out_len);
 	return rv;
@@ -196,7 +207,7 @@ CK_RV sa_fm_hook_C_Sign(CK_SESSION_HANDLE s, CK_BYTE_PTR in, CK_ULONG in_len,
 CK_RV sa_fm_hook_C_SignFinal(CK_SESSION_HANDLE s, CK_BYTE_PTR out,
                              CK_ULONG_PTR out_len)
 {
-	CK_RV rv = sa_fm_real->C_SignFinal(s, out, out_len);
+	CK_RV rv = sa_fm_sig_C_SignFinal(s, out, out_len);
 
 	corrupt(rv, out, out_len);
 	return rv;

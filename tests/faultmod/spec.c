@@ -226,6 +226,8 @@ static void print_help(void)
 	      "C_GetMechanismInfo refuses it\n"
 	      "  unflag:MECH:FLAGS   C_GetMechanismInfo(MECH) with FLAGS (hex) "
 	      "cleared\n"
+	      "  flag:MECH:FLAGS     C_GetMechanismInfo(MECH) with FLAGS (hex) "
+	      "set\n"
 	      "  rv:FUNC:FROM=TO     FUNC returns TO when the target returned "
 	      "FROM\n"
 	      "                      (CKR_ names or 0x hex; FROM may be *)\n"
@@ -275,6 +277,18 @@ static void parse_directive(char *s)
 		sa_fm_spec.unlist[sa_fm_spec.n_unlist++] =
 		    strtoul(colon + 1, NULL, 16);
 		ok = true;
+		goto out;
+	}
+	if (strcmp(s, "flag") == 0 && sa_fm_spec.n_flag < 32) {
+		char *c2 = strchr(colon + 1, ':');
+		if (c2 != NULL) {
+			*c2 = '\0';
+			sa_fm_spec.flag_mech[sa_fm_spec.n_flag] =
+			    strtoul(colon + 1, NULL, 16);
+			sa_fm_spec.flag_bits[sa_fm_spec.n_flag++] =
+			    strtoul(c2 + 1, NULL, 16);
+			ok = true;
+		}
 		goto out;
 	}
 	if (strcmp(s, "unflag") == 0 && sa_fm_spec.n_unflag < 32) {
