@@ -320,6 +320,11 @@ CK_RV sa_kp_get_bytes(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
 bool sa_kp_check_bool(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                       CK_ATTRIBUTE_TYPE type, bool want, const char *what);
 
+/** Whether type is one of the RSA private-key components a token may leave
+ * out of a generated key (CKA_PRIVATE_EXPONENT, CKA_PRIME_1/2,
+ * CKA_EXPONENT_1/2, CKA_COEFFICIENT; Curr. Mech. v2.40 §2.1.3). */
+bool sa_kp_rsa_private_part(CK_ATTRIBUTE_TYPE type);
+
 /** Record the checks that attribute `type` of h cannot be read (B2.40
  * §5.7.5, §4.9 footnote 7): the size query and a read into a 4096-byte
  * buffer return CKR_ATTRIBUTE_SENSITIVE (strict, no lenient code), leave

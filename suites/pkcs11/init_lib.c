@@ -502,10 +502,6 @@ static bool is_pkcs11(const sa_ck_interface *i)
 
 #define SA_V3_MAX_IFACES 64UL
 
-/* INIT-08's helpers (below): a bounded waitpid and a full read. */
-static bool wait_bounded(pid_t pid, int *status, long wait_ms);
-static size_t read_all(int fd, void *buf, size_t len);
-
 #define SA_V3_CHILD_WAIT_MS 5000L
 
 /* The calls with a NULL output pointer. They run in a forked child: a
@@ -566,14 +562,14 @@ static void v3_null_check(sa_case_ctx *ctx, const sa_p11is_v3 *v,
 	}
 	close(fds[1]);
 	fds[1] = -1;
-	if (!wait_bounded(pid, &status, SA_V3_CHILD_WAIT_MS))
+	if (!sa_p11is_wait_bounded(pid, &status, SA_V3_CHILD_WAIT_MS))
 		sa_case_checkf(ctx, false, what, "CKR_ARGUMENTS_BAD",
 		               "no answer within %ld ms", SA_V3_CHILD_WAIT_MS);
 	else if (WIFSIGNALED(status))
 		sa_case_checkf(ctx, false, what, "CKR_ARGUMENTS_BAD",
 		               "the call crashed the process (signal %d)",
 		               WTERMSIG(status));
-	else if (read_all(fds[0], &rv, sizeof(rv)) != sizeof(rv))
+	else if (sa_p11is_read_all(fds[0], &rv, sizeof(rv)) != sizeof(rv))
 		sa_case_checkf(ctx, false, what, "CKR_ARGUMENTS_BAD",
 		               "the calling process ended without an answer "
 		               "(exit status %d)",
@@ -856,9 +852,7 @@ static void fork_child(CK_FUNCTION_LIST_PTR fl, CK_C_INITIALIZE_ARGS args,
 	_exit(0);
 }
 
-/* Wait for pid at most wait_ms; kill it if it is still running. Returns
- * true when it exited on its own, with its status in *status. */
-static bool wait_bounded(pid_t pid, int *status, long wait_ms)
+bool sa_p11is_wait_bounded(pid_t pid, int *status, long wait_ms)
 {
 	struct timespec ts = {0, SA_FORK_POLL_MS * 1000000L};
 	long waited = 0;
@@ -883,7 +877,7 @@ out:
 	return exited;
 }
 
-static size_t read_all(int fd, void *buf, size_t len)
+size_t sa_p11is_read_all(int fd, void *buf, size_t len)
 {
 	unsigned char *p = buf;
 	size_t off = 0;
@@ -965,7 +959,7 @@ void sa_p11is_init08(sa_case_ctx *ctx)
 	sa_p11_check_rv(ctx, "parent C_GetInfo while the child runs",
 	                fl->C_GetInfo(&info), CKR_OK, SA_STRICT_ONLY);
 
-	exited = wait_bounded(pid, &status, wait_ms);
+	exited = sa_p11is_wait_bounded(pid, &status, wait_ms);
 	if (!sa_case_checkf(
 	        ctx, exited, "child finishes", "exit within the bound",
 	        exited ? "exited within %ld ms" : "hung; killed after %ld ms",
@@ -978,7 +972,8 @@ void sa_p11is_init08(sa_case_ctx *ctx)
 	        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status)))
 		goto parent_after;
 	memset(&rep, 0, sizeof(rep));
-	if (read_all(fds[0], &rep, sizeof(rep)) != sizeof(rep) || !rep.done) {
+	if (sa_p11is_read_all(fds[0], &rep, sizeof(rep)) != sizeof(rep) ||
+	    !rep.done) {
 		sa_case_error(ctx, "no report from the forked child");
 		goto parent_after;
 	}

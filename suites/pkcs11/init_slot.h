@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "sigaudit/case.h"
 #include "sigaudit/p11.h"
@@ -94,6 +95,15 @@ CK_FUNCTION_LIST_PTR sa_p11is_fl(sa_case_ctx *ctx);
 int sa_p11is_slot_list(sa_case_ctx *ctx, CK_FUNCTION_LIST_PTR fl,
                        CK_BBOOL token_present, CK_SLOT_ID **out,
                        CK_ULONG *n_out);
+
+/** Wait for a forked child at most wait_ms; kill it (SIGKILL) if it is still
+ * running. Returns true when it exited on its own, with its status in
+ * *status (init_lib.c; also used by SES-12b). */
+bool sa_p11is_wait_bounded(pid_t pid, int *status, long wait_ms);
+
+/** Read len bytes from fd, retrying short reads and EINTR; returns the number
+ * read (less than len at end of file or on error). */
+size_t sa_p11is_read_all(int fd, void *buf, size_t len);
 
 /** The first slot (in C_GetSlotList order) with a token present, for cases
  * that own initialisation and so have no runner-selected slot. Returns 0,

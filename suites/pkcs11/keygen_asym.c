@@ -117,11 +117,22 @@ static void rsa_checks(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_ULONG bits,
 	    CKA_MODULUS, CKA_MODULUS_BITS, CKA_PUBLIC_EXPONENT};
 	/* Curr. Mech. v2.40 §2.1.3 (table "RSA Private Key Object
 	 * Attributes"): CKA_PUBLIC_EXPONENT is part of the private key. */
+	/* Curr. Mech. v2.40 §2.1.3: "Tokens vary in what they actually store
+	 * for RSA private keys" and "Cryptoki supplies values only for
+	 * attributes whose values it can obtain"; since v2.40 they MUST store
+	 * CKA_PUBLIC_EXPONENT. So the modulus and public exponent are
+	 * required, the private components (a TPM keeps them inside the
+	 * TPM: tpm2-pkcs11 answers CKR_ATTRIBUTE_TYPE_INVALID) only noted. */
 	static const CK_ATTRIBUTE_TYPE rsa_priv[] = {
-	    CKA_MODULUS,    CKA_PUBLIC_EXPONENT, CKA_PRIVATE_EXPONENT,
-	    CKA_PRIME_1,    CKA_PRIME_2,         CKA_EXPONENT_1,
-	    CKA_EXPONENT_2, CKA_COEFFICIENT,
+	    CKA_MODULUS,
+	    CKA_PUBLIC_EXPONENT,
 	};
+	static const CK_ATTRIBUTE_TYPE rsa_parts[] = {
+	    CKA_PRIVATE_EXPONENT, CKA_PRIME_1,    CKA_PRIME_2,
+	    CKA_EXPONENT_1,       CKA_EXPONENT_2, CKA_COEFFICIENT,
+	};
+	sa_buf absent = SA_BUF_INIT;
+	size_t i;
 	static const CK_BYTE e65537[] = {0x01, 0x00, 0x01};
 	sa_buf n_pub = SA_BUF_INIT, n_priv = SA_BUF_INIT, e = SA_BUF_INIT;
 	CK_MECHANISM_TYPE sm;
@@ -179,6 +190,22 @@ static void rsa_checks(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_ULONG bits,
 	snprintf(what, sizeof(what), "%s private key attribute set", key);
 	check_key_attrs(ctx, s, priv, true, rsa_priv, SA_COUNTOF(rsa_priv),
 	                what);
+	for (i = 0; i < SA_COUNTOF(rsa_parts); i++) {
+		CK_ATTRIBUTE a = {rsa_parts[i], NULL, 0};
+
+		rv = sa_case_p11(ctx)->C_GetAttributeValue(s, priv, &a, 1);
+		if (rv != CKR_OK && rv != CKR_ATTRIBUTE_SENSITIVE)
+			sa_buf_appendf(
+			    &absent, "%s%s (%s)", absent.len > 0 ? ", " : "",
+			    sa_p11_attr_name(rsa_parts[i]), sa_p11_rv_name(rv));
+	}
+	if (absent.len > 0)
+		sa_case_note(ctx,
+		             "%s private key: the token does not hold %s "
+		             "(Curr. Mech. v2.40 §2.1.3 lets a token store "
+		             "only some private components)",
+		             key, sa_buf_cstr(&absent));
+	sa_buf_free(&absent);
 
 	sm = sa_p11_gen_sign_mech(ctx, CKK_RSA);
 	if (sm == SA_MECH_END) {

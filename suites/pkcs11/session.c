@@ -360,13 +360,16 @@ static const sa_case cases[] = {
             "lenient, the priority rule being stated \"in "
             "general\"). A module that dereferences arguments "
             "before it validates the session crashes on input an "
-            "application cannot always control.",
+            "application cannot always control. Each call runs in "
+            "a forked process that initialises the library itself "
+            "(a new application), so a crash fails that one call's "
+            "check and the other calls are still measured.",
         .remediation = "Validate the session handle first, then the arguments, "
                        "as the error priorities of the specification require.",
         .refs = SA_REFS(R_RV_PRIO, R_RV_SESS, R_RV_OTHER),
         .impact = 2,
         .threat = "memory-safety",
-        .needs = SA_NEED_TOKEN,
+        .needs = SA_NEED_P11_MODULE,
         .run = sa_p11_ses12b_handle_precedence,
     },
     {

@@ -1,11 +1,16 @@
 /* Catalogue group C: handles across logout and invalid session handles
  * (SES-11, SES-12, SES-16). Descriptions and references: session.c. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sigaudit/guard.h"
 #include "sigaudit/profile.h"
 
+#include "init_slot.h"
 #include "obj_int.h"
 #include "session_int.h"
 
@@ -738,6 +743,219 @@ out:
 	ses12_teardown(ctx, &env);
 }
 
+/* SES-12b runs each NULL-argument call in an application of its own (a
+ * forked process that calls C_Initialize itself, B2.40 §5.5.1 "Applications
+ * and processes"): a module that dereferences the NULL pointer kills only
+ * that process, the check records the crash as a FAIL of that one call, and
+ * every other call is still measured. The case process itself only loads
+ * the module and never initialises it: no child inherits an initialised
+ * library (whose use without C_Initialize is undefined), nor the threads of
+ * one (tpm2-pkcs11's D-Bus TCTI hangs in a child forked after a
+ * C_Initialize/C_Finalize of its parent). */
+
+/* What the forked application reports; written after the set-up
+ * (stage 1), right after the call (stage 2) and after the live session was
+ * checked (stage 3), so that the parent knows whether a crash hit the
+ * set-up, the call or what came after it. */
+struct ses12b_report {
+	int stage;
+	CK_RV setup_rv;
+	CK_RV rv;
+	CK_RV live_rv;
+	CK_STATE live_state;
+	int not_impl;
+};
+
+/* Each call's process gets this share of the case's time limit, at least
+ * SES12B_MIN_WAIT_MS: 18 processes must fit in one case. */
+#define SES12B_MIN_WAIT_MS 1000L
+
+static void ses12b_send(int wfd, const struct ses12b_report *r)
+{
+	const unsigned char *p = (const unsigned char *)r;
+	size_t off = 0;
+	ssize_t w;
+
+	while (off < sizeof(*r)) {
+		w = write(wfd, p + off, sizeof(*r) - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+/* The forked application: its own C_Initialize, a live RW session with a
+ * session object, a closed handle, then the one call. Writes no events
+ * (the case process owns the results); never returns. */
+static void ses12b_child(sa_case_ctx *ctx, enum ses12_fn fn, int wfd,
+                         long wait_ms) __attribute__((noreturn));
+static void ses12b_child(sa_case_ctx *ctx, enum ses12_fn fn, int wfd,
+                         long wait_ms)
+{
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	CK_C_INITIALIZE_ARGS ia;
+	CK_SESSION_HANDLE live = CK_INVALID_HANDLE, closed = CK_INVALID_HANDLE;
+	CK_OBJECT_HANDLE obj = CK_INVALID_HANDLE;
+	CK_SESSION_INFO si;
+	struct ses12b_report r;
+	struct ses12_args args;
+
+	/* A crash must show as the signal, not as a sanitizer report. */
+	(void)signal(SIGSEGV, SIG_DFL);
+	(void)signal(SIGBUS, SIG_DFL);
+	alarm((unsigned)(wait_ms / 1000L) + 2u);
+	memset(&r, 0, sizeof(r));
+	memset(&args, 0, sizeof(args));
+	sa_case_init_args(ctx, &ia);
+	r.setup_rv = f->C_Initialize(&ia);
+	if (r.setup_rv != CKR_OK)
+		goto report;
+	r.setup_rv = sa_p11_open(ctx, CKF_RW_SESSION, &live);
+	if (r.setup_rv != CKR_OK)
+		goto report;
+	r.setup_rv = sa_p11_open(ctx, 0, &closed);
+	if (r.setup_rv != CKR_OK)
+		goto report;
+	r.setup_rv = f->C_CloseSession(closed);
+	if (r.setup_rv != CKR_OK)
+		goto report;
+	if (sa_p11_ses_data_object(ctx, live, false, "sigaudit-ses12", &obj) !=
+	    CKR_OK)
+		obj = CK_INVALID_HANDLE;
+	r.stage = 1;
+	ses12b_send(wfd, &r);
+
+	args.null_args = true;
+	args.obj = obj != CK_INVALID_HANDLE ? obj : 1;
+	memset(args.in, 0x5a, sizeof(args.in));
+	r.rv = ses12_call(ctx, fn, closed, &args);
+	if (r.rv == CKR_FUNCTION_NOT_SUPPORTED)
+		r.not_impl = ses12_not_implemented(ctx, fn, live, &args);
+	r.stage = 2;
+	ses12b_send(wfd, &r);
+	memset(&si, 0, sizeof(si));
+	r.live_rv = f->C_GetSessionInfo(live, &si);
+	r.live_state = si.state;
+	if (r.live_rv == CKR_OK && obj != CK_INVALID_HANDLE)
+		r.live_rv = sa_p11_ses_probe_object(ctx, live, obj);
+	r.stage = 3;
+	ses12b_send(wfd, &r);
+	if (obj != CK_INVALID_HANDLE)
+		(void)f->C_DestroyObject(live, obj);
+	(void)f->C_CloseSession(live);
+	(void)f->C_Finalize(NULL);
+	goto done;
+report:
+	ses12b_send(wfd, &r);
+done:
+	close(wfd);
+	_exit(0);
+}
+
+/* Runs fn in its own application and records its check. Appends fn's name
+ * to *unimpl when it is simply not implemented, and to *harmed when the live
+ * session did not survive the call. */
+static void ses12b_one(sa_case_ctx *ctx, enum ses12_fn fn, long wait_ms,
+                       sa_buf *unimpl, sa_buf *harmed)
+{
+	static const char expect[] = "CKR_SESSION_HANDLE_INVALID (also "
+	                             "permitted: CKR_ARGUMENTS_BAD)";
+	struct ses12b_report r, tmp;
+	char what[96];
+	int fds[2] = {-1, -1};
+	int status = 0;
+	bool exited;
+	pid_t pid;
+
+	snprintf(what, sizeof(what), "%s(closed session, NULL pointers)",
+	         ses12_names[fn]);
+	memset(&r, 0, sizeof(r));
+	if (pipe(fds) != 0) {
+		sa_case_error(ctx, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		sa_case_error(ctx, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		ses12b_child(ctx, fn, fds[1], wait_ms);
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	exited = sa_p11is_wait_bounded(pid, &status, wait_ms);
+	/* The last whole report is the furthest stage reached. */
+	while (sa_p11is_read_all(fds[0], &tmp, sizeof(tmp)) == sizeof(tmp))
+		r = tmp;
+	if (r.stage == 0) {
+		if (exited && WIFEXITED(status) && r.setup_rv != CKR_OK)
+			sa_case_error(ctx,
+			              "set-up for %s in a new application: "
+			              "C_Initialize, C_OpenSession or "
+			              "C_CloseSession returned %s",
+			              ses12_names[fn],
+			              sa_p11_rv_name(r.setup_rv));
+		else if (!exited)
+			sa_case_error(ctx,
+			              "set-up for %s in a new application did "
+			              "not finish within %ld ms",
+			              ses12_names[fn], wait_ms);
+		else
+			sa_case_error(
+			    ctx,
+			    "set-up for %s in a new application: the "
+			    "process ended (%s %d)",
+			    ses12_names[fn],
+			    WIFSIGNALED(status) ? "signal" : "exit status",
+			    WIFSIGNALED(status) ? WTERMSIG(status)
+			                        : WEXITSTATUS(status));
+		goto out;
+	}
+	if (r.stage == 1) {
+		if (!exited)
+			sa_case_checkf(ctx, false, what, expect,
+			               "no answer within %ld ms", wait_ms);
+		else if (WIFSIGNALED(status))
+			sa_case_checkf(
+			    ctx, false, what, expect,
+			    "the call crashed the process (signal %d)",
+			    WTERMSIG(status));
+		else
+			sa_case_checkf(ctx, false, what, expect,
+			               "the process ended during the call "
+			               "(exit status %d)",
+			               WIFEXITED(status) ? WEXITSTATUS(status)
+			                                 : -1);
+		goto out;
+	}
+	if (r.rv == CKR_FUNCTION_NOT_SUPPORTED && r.not_impl) {
+		sa_buf_appendf(unimpl, "%s%s", unimpl->len > 0 ? ", " : "",
+		               ses12_names[fn]);
+		goto out;
+	}
+	sa_p11_check_rv(ctx, what, r.rv, CKR_SESSION_HANDLE_INVALID,
+	                SA_LENIENT(CKR_ARGUMENTS_BAD));
+	if (r.stage == 2)
+		sa_buf_appendf(harmed,
+		               "%safter %s: the process ended before the live "
+		               "session was checked",
+		               harmed->len > 0 ? "; " : "", ses12_names[fn]);
+	else if (r.live_rv != CKR_OK || r.live_state != CKS_RW_PUBLIC_SESSION)
+		sa_buf_appendf(harmed, "%safter %s: %s, %s",
+		               harmed->len > 0 ? "; " : "", ses12_names[fn],
+		               sa_p11_rv_name(r.live_rv),
+		               sa_p11_state_name(r.live_state));
+out:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+}
+
 void sa_p11_ses12b_handle_precedence(sa_case_ctx *ctx)
 {
 	static const enum ses12_fn fns[] = {
@@ -751,45 +969,42 @@ void sa_p11_ses12b_handle_precedence(sa_case_ctx *ctx)
 	    SES12_C_WrapKey,         SES12_C_GenerateRandom,
 	    SES12_C_SeedRandom,      SES12_C_Login,
 	};
-	struct ses12_env env = {CK_INVALID_HANDLE, CK_INVALID_HANDLE,
-	                        CK_INVALID_HANDLE, SA_BUF_INIT_SECURE, false};
-	struct ses12_args args;
-	sa_buf unimpl = SA_BUF_INIT;
+	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
+	const struct sa_profile *prof = sa_case_profile(ctx);
+	unsigned timeout = prof != NULL ? sa_profile_timeout(prof) : 0;
+	sa_buf unimpl = SA_BUF_INIT, harmed = SA_BUF_INIT;
+	long wait_ms = SES12B_MIN_WAIT_MS;
 	size_t i;
 
-	if (ses12_setup(ctx, &env) < 0)
+	if (f == NULL) {
+		sa_case_error(ctx, "no PKCS#11 function list for this case");
 		goto out;
-	memset(&args, 0, sizeof(args));
-	args.null_args = true;
-	args.obj = env.obj != CK_INVALID_HANDLE ? env.obj : 1;
+	}
+	/* Three quarters of the case's limit, shared by the calls. */
+	if (timeout > 0 &&
+	    (long)timeout * 750L / (long)SA_COUNTOF(fns) > wait_ms)
+		wait_ms = (long)timeout * 750L / (long)SA_COUNTOF(fns);
+	/* The case needs only the module loaded (SA_NEED_P11_MODULE): the
+	 * slot is the probe's. */
+	if (prof == NULL || sa_profile_token_uri(prof) == NULL) {
+		sa_case_skip(ctx, "the profile selects no token ([pkcs11] "
+		                  "token)");
+		goto out;
+	}
 	/* B2.40 §5.1.7: errors of §5.1.2 (the session handle) take
 	 * precedence over those of §5.1.6 (CKR_ARGUMENTS_BAD); the rule is
 	 * stated "in general", hence lenient. A closed handle with NULL
 	 * pointers must not be dereferenced or reported as a bad argument. */
-	for (i = 0; i < SA_COUNTOF(fns); i++) {
-		char what[96];
-		CK_RV rv;
-
-		snprintf(what, sizeof(what),
-		         "%s(closed session, NULL "
-		         "pointers)",
-		         ses12_names[fns[i]]);
-		rv = ses12_call(ctx, fns[i], env.closed, &args);
-		if (rv == CKR_FUNCTION_NOT_SUPPORTED &&
-		    ses12_not_implemented(ctx, fns[i], env.live, &args)) {
-			sa_buf_appendf(&unimpl, "%s%s",
-			               unimpl.len > 0 ? ", " : "",
-			               ses12_names[fns[i]]);
-			continue;
-		}
-		sa_p11_check_rv(ctx, what, rv, CKR_SESSION_HANDLE_INVALID,
-		                SA_LENIENT(CKR_ARGUMENTS_BAD));
-	}
+	for (i = 0; i < SA_COUNTOF(fns); i++)
+		ses12b_one(ctx, fns[i], wait_ms, &unimpl, &harmed);
 	ses12_note_not_implemented(ctx, &unimpl);
-	ses12_check_live(ctx, &env);
+	sa_case_check(ctx, harmed.len == 0,
+	              "the live session and its object after each call",
+	              "CKR_OK, CKS_RW_PUBLIC_SESSION",
+	              harmed.len > 0 ? sa_buf_cstr(&harmed) : "unharmed");
 out:
 	sa_buf_free(&unimpl);
-	ses12_teardown(ctx, &env);
+	sa_buf_free(&harmed);
 }
 
 /* ---- SES-16 ---- */

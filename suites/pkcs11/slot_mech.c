@@ -14,6 +14,15 @@
  * the evidence file has them all. */
 #define SA_MECH_SHOW 8
 
+/* CK_MECHANISM_INFO.flags bits by the version that defines them. B2.40 §3.5
+ * table 34 (unconfirmed number): CKF_HW, CKF_ENCRYPT..CKF_DERIVE
+ * (0x100..0x80000), the EC flags 0x100000..0x2000000, CKF_EXTENSION. B3.0
+ * adds the message-based flags 0x2..0x20, CKF_FIND_OBJECTS 0x40 and
+ * CKF_EC_CURVENAME 0x4000000; 3.2 CKF_ENCAPSULATE/DECAPSULATE 0x10000000,
+ * 0x20000000. Anything else is defined by no version. */
+#define SA_MECH_FLAGS_V240 (0x1UL | 0x03FFFF00UL | 0x80000000UL)
+#define SA_MECH_FLAGS_V3X  (0x7EUL | 0x04000000UL | 0x30000000UL)
+
 /* Mechanisms no current token implements: the withdrawn Fortezza-era
  * algorithms of the historical mechanisms specification. The first one the
  * token does not list is used as "unlisted". */
@@ -140,7 +149,10 @@ void sa_p11is_mech01(sa_case_ctx *ctx)
 	CK_MECHANISM_TYPE unlisted = CKM_VENDOR_DEFINED;
 	sa_buf info_fail = SA_BUF_INIT, minmax_fail = SA_BUF_INIT;
 	sa_buf ev = SA_BUF_INIT, dup = SA_BUF_INIT;
-	unsigned n_info_fail = 0, n_minmax_fail = 0;
+	sa_buf undef = SA_BUF_INIT, v3only = SA_BUF_INIT;
+	unsigned n_info_fail = 0, n_minmax_fail = 0, n_undef = 0, n_v3only = 0;
+	CK_INFO li;
+	bool v3_module = false;
 	bool have_unlisted = false;
 	CK_ULONG i, j;
 	char what[96];
@@ -149,6 +161,9 @@ void sa_p11is_mech01(sa_case_ctx *ctx)
 		goto out;
 	if (mech_table_load(ctx, fl, slot, &t) < 0)
 		goto out;
+	memset(&li, 0, sizeof(li));
+	if (fl->C_GetInfo(&li) == CKR_OK)
+		v3_module = li.cryptokiVersion.major >= 3;
 	sa_case_note(ctx, "slot 0x%lx lists %lu mechanism(s)",
 	             (unsigned long)slot, (unsigned long)t.n);
 	sa_buf_append_str(&ev, "# mechanism\trv\tminKeySize\tmaxKeySize\t"
@@ -175,6 +190,22 @@ void sa_p11is_mech01(sa_case_ctx *ctx)
 				               sa_p11_rv_name(t.rv[i]));
 			continue;
 		}
+		{
+			CK_FLAGS f = t.info[i].flags;
+			CK_FLAGS u =
+			    f & ~(SA_MECH_FLAGS_V240 | SA_MECH_FLAGS_V3X);
+			CK_FLAGS v3 = f & SA_MECH_FLAGS_V3X;
+			if (u != 0 && n_undef++ < SA_MECH_SHOW)
+				sa_buf_appendf(&undef, "%s%s: 0x%lx",
+				               n_undef > 1 ? "; " : "",
+				               sa_p11_mech_name(t.type[i]),
+				               (unsigned long)u);
+			if (v3 != 0 && !v3_module && n_v3only++ < SA_MECH_SHOW)
+				sa_buf_appendf(&v3only, "%s%s: 0x%lx",
+				               n_v3only > 1 ? "; " : "",
+				               sa_p11_mech_name(t.type[i]),
+				               (unsigned long)v3);
+		}
 		if (t.info[i].ulMinKeySize > t.info[i].ulMaxKeySize &&
 		    n_minmax_fail++ < SA_MECH_SHOW)
 			sa_buf_appendf(&minmax_fail, "%s%s: min %lu > max %lu",
@@ -200,6 +231,25 @@ void sa_p11is_mech01(sa_case_ctx *ctx)
 	    "ulMinKeySize <= ulMaxKeySize for every mechanism", "min <= max",
 	    "%s%s", n_minmax_fail == 0 ? "all ok" : sa_buf_cstr(&minmax_fail),
 	    n_minmax_fail > SA_MECH_SHOW ? "; ..." : "");
+
+	/* Flags no version defines are garbage a caller may act on. Bits that
+	 * only v3.x defines, from a module that says it is v2.x, are
+	 * tolerated (lenient): a v2.40 caller ignores them. */
+	sa_case_checkf(ctx, n_undef == 0,
+	               "CK_MECHANISM_INFO.flags has only defined bits",
+	               "no bit outside B2.40/B3.x table 34", "%s%s",
+	               n_undef == 0 ? "all defined" : sa_buf_cstr(&undef),
+	               n_undef > SA_MECH_SHOW ? "; ..." : "");
+	if (n_v3only > 0) {
+		sa_case_mark_lenient(ctx);
+		sa_case_note(ctx,
+		             "a v%u.%u module sets flags only PKCS#11 3.x "
+		             "defines: %s%s",
+		             (unsigned)li.cryptokiVersion.major,
+		             (unsigned)li.cryptokiVersion.minor,
+		             sa_buf_cstr(&v3only),
+		             n_v3only > SA_MECH_SHOW ? "; ..." : "");
+	}
 
 	for (i = 0; i < SA_COUNTOF(unlisted_candidates) && !have_unlisted;
 	     i++) {
@@ -234,6 +284,8 @@ out:
 	sa_buf_free(&minmax_fail);
 	sa_buf_free(&ev);
 	sa_buf_free(&dup);
+	sa_buf_free(&undef);
+	sa_buf_free(&v3only);
 	mech_table_free(&t);
 }
 
