@@ -110,6 +110,17 @@ void sa_case_note(sa_case_ctx *ctx, const char *fmt, ...)
 	emit(ctx, json_pack("{s:s, s:o}", "t", "note", "text", jstr(text)));
 }
 
+void sa_case_guard_begin(sa_case_ctx *ctx, const char *what)
+{
+	emit(ctx, json_pack("{s:s, s:o}", "t", "guard", "what",
+	                    jstr(what ? what : "(a guarded call)")));
+}
+
+void sa_case_guard_end(sa_case_ctx *ctx)
+{
+	emit(ctx, json_pack("{s:s}", "t", "guard_end"));
+}
+
 void sa_case_mark_lenient(sa_case_ctx *ctx)
 {
 	emit(ctx, json_pack("{s:s}", "t", "lenient"));

@@ -20,6 +20,8 @@ struct sa_outcome {
 	char reason[1024];
 	bool ended;
 	bool lenient;
+	char guard[256]; /* the open sa_case_guard_begin(), or "" */
+	bool guard_failed;
 	unsigned n_checks, n_failed;
 	json_t *first_failed; /* borrowed from checks */
 	char last_what[256];
@@ -198,6 +200,13 @@ void sa_outcome_event(sa_outcome *o, json_t *ev)
 			json_array_append(o->notes, text);
 	} else if (strcmp(t, "vectors") == 0) {
 		vectors_event(o, ev);
+	} else if (strcmp(t, "guard") == 0) {
+		const char *what =
+		    json_string_value(json_object_get(ev, "what"));
+		snprintf(o->guard, sizeof(o->guard), "%s",
+		         what && what[0] ? what : "(a guarded call)");
+	} else if (strcmp(t, "guard_end") == 0) {
+		o->guard[0] = '\0';
 	} else if (strcmp(t, "lenient") == 0) {
 		o->lenient = true;
 	} else if (strcmp(t, "end") == 0) {
@@ -261,6 +270,22 @@ static bool process_verdict(sa_outcome *o, const sa_child_status *st,
 	} else {
 		return false;
 	}
+	if (o->guard[0] != '\0' && st->how != SA_CHILD_TIMEOUT &&
+	    !(st->how == SA_CHILD_EXITED && st->code == 0)) {
+		/* The case said the call must return: dying in it is the
+		 * module's answer (sigaudit/case.h, sa_case_guard_begin). */
+		char why[1024];
+		snprintf(why, sizeof(why), "%s", reason);
+		snprintf(reason, sizeof(reason),
+		         "%s: the module ended the process instead of "
+		         "returning (%s)",
+		         o->guard, why);
+		o->explicit_v = SA_VERDICT_FAIL;
+		o->has_explicit = true;
+		snprintf(o->reason, sizeof(o->reason), "%s", reason);
+		o->guard_failed = true;
+		return true;
+	}
 	o->explicit_v = SA_VERDICT_ERROR;
 	o->has_explicit = true;
 	snprintf(o->reason, sizeof(o->reason), "%s", reason);
@@ -308,9 +333,10 @@ json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
 		snprintf(reason, sizeof(reason), "%s", o->reason);
 	}
 	/* A crash, hang or exit outranks failures recorded before it (the
-	 * failed checks stay visible in "checks"). */
+	 * failed checks stay visible in "checks"); inside a guard it is the
+	 * failure itself. */
 	if (proc) {
-		v = SA_VERDICT_ERROR;
+		v = o->guard_failed ? SA_VERDICT_FAIL : SA_VERDICT_ERROR;
 		snprintf(reason, sizeof(reason), "%s", o->reason);
 	}
 
@@ -378,10 +404,11 @@ json_t *sa_outcome_finish(sa_outcome *o, const sa_child_status *st,
 		                    sa_json_string_lossy(reason));
 	if (v == SA_VERDICT_PASS || v == SA_VERDICT_WAIVED ||
 	    v == SA_VERDICT_FAIL)
-		json_object_set_new(rec, "conformance",
-		                    json_string(o->n_failed > 0 ? "none"
-		                                : o->lenient    ? "lenient"
-		                                                : "strict"));
+		json_object_set_new(
+		    rec, "conformance",
+		    json_string(o->n_failed > 0 || o->guard_failed ? "none"
+		                : o->lenient                       ? "lenient"
+		                                                   : "strict"));
 	if (w != NULL) {
 		json_t *jw = json_pack("{s:s}", "reason", w->reason);
 		if (jw != NULL && w->approver != NULL)

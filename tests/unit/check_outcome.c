@@ -207,6 +207,48 @@ START_TEST(test_crash_is_error_keeping_checks)
 }
 END_TEST
 
+/* A death inside sa_case_guard_begin/end is the module's answer: FAIL, with
+ * what was guarded; after the guard ends, or on a timeout, it is ERROR. */
+START_TEST(test_guarded_death_fails)
+{
+	sa_child_status exited = {SA_CHILD_EXITED, 5, 3, 0};
+	sa_child_status killed = {SA_CHILD_SIGNALED, SIGSEGV, 3, 0};
+	sa_child_status hung = {SA_CHILD_TIMEOUT, 0, 1000, 0};
+	json_t *rec;
+
+	sa_case_guard_begin(&ctx, "C_Sign(257 bytes)");
+	rec = finish(&exited, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "fail");
+	ck_assert_str_eq(field(rec, "conformance"), "none");
+	ck_assert_ptr_nonnull(strstr(field(rec, "reason"), "C_Sign(257"));
+	ck_assert_ptr_nonnull(strstr(field(rec, "reason"), "status 5"));
+	json_decref(rec);
+
+	teardown();
+	setup();
+	sa_case_guard_begin(&ctx, "x");
+	sa_case_guard_end(&ctx);
+	rec = finish(&killed, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "error");
+	json_decref(rec);
+
+	teardown();
+	setup();
+	sa_case_guard_begin(&ctx, "x");
+	rec = finish(&hung, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "error");
+	json_decref(rec);
+
+	teardown();
+	setup();
+	sa_case_guard_begin(&ctx, "x");
+	rec = finish(&killed, NULL);
+	ck_assert_str_eq(field(rec, "verdict"), "fail");
+	ck_assert_ptr_nonnull(strstr(field(rec, "reason"), "SIGSEGV"));
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(test_timeout_and_exit_are_errors)
 {
 	sa_child_status hang = {SA_CHILD_TIMEOUT, 0, 1000, 0};
@@ -446,6 +488,7 @@ static Suite *outcome_suite(void)
 	tcase_add_test(tc, test_expired_waiver_not_applied);
 	tcase_add_test(tc, test_waiver_never_turns_error_into_pass);
 	tcase_add_test(tc, test_worst_order);
+	tcase_add_test(tc, test_guarded_death_fails);
 	tcase_add_test(tc, test_vectors_counts_and_sides);
 	tcase_add_test(tc, test_vectors_reference_errors_skips);
 	suite_add_tcase(s, tc);

@@ -139,6 +139,16 @@ void sa_case_info(sa_case_ctx *ctx, const char *fmt, ...)
 void sa_case_note(sa_case_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/** Bracket a call whose only acceptable outcome is to return. If the case
+ * process dies (a signal, or the module calling exit()) between the two, the
+ * case FAILs with "<what>: the module ended the process (...)" instead of
+ * being an ERROR: for a rule of the form "refuse this input", a module that
+ * takes the caller down on it has answered, and the answer is a denial of
+ * service. A hang stays an ERROR (a slow machine is not a finding). Guards
+ * do not nest; sa_case_guard_end() without a guard does nothing. */
+void sa_case_guard_begin(sa_case_ctx *ctx, const char *what);
+void sa_case_guard_end(sa_case_ctx *ctx);
+
 /** Mark the case as having passed only under the lenient reading of the
  * specification (a permitted but not strict return code). Set automatically
  * by sa_p11_check_rv(). */
