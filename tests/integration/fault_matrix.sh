@@ -44,6 +44,12 @@ fi
 sigaudit=$(realpath -- "$1")
 faultmod=$(realpath -- "$2")
 root=$(realpath -- "$3")
+# The signing cases read the shared Wycheproof vectors (never copied into
+# the repository); the CAVP files come from their Debian package.
+vec_args=()
+if [ -d "$root/../shared/vectors/wycheproof" ]; then
+	vec_args=(--vectors "$root/../shared/vectors/wycheproof")
+fi
 profile=$root/tests/profiles/fault.ini
 
 [ -x "$sigaudit" ] || die "$sigaudit is not executable"
@@ -95,8 +101,8 @@ run_case()
 	# The profile's per-case timeout ends a hanging case; timeout(1) is
 	# only the backstop for a harness that hangs itself.
 	"${env_cmd[@]}" timeout -k 5 300 "$sigaudit" run --profile "$profile" \
-		--case "$id" --out "$out" "${extra[@]}" </dev/null >"$log" 2>&1 ||
-		rc=$?
+		--case "$id" --out "$out" "${vec_args[@]}" "${extra[@]}" \
+		</dev/null >"$log" 2>&1 || rc=$?
 	verdict=$(jq -r --arg id "$id" \
 		'first(.cases[]? | select(.id == $id) | .verdict) // empty' \
 		"$out/results.json" 2>/dev/null || true)
