@@ -1,16 +1,35 @@
 /* sigaudit run: the audit itself. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "log.h"
 #include "plan.h"
 #include "runner.h"
 
+/* --vectors DIR is the Wycheproof directory (the common case);
+ * --vectors SET=PATH names any set ([vectors] keys of the profile). */
+static int set_vectors(sa_profile *p, const char *arg, sa_error *err)
+{
+	const char *eq = strchr(arg, '=');
+	char set[32];
+
+	if (eq == NULL)
+		return sa_profile_set_vectors_dir(p, "wycheproof", arg, err);
+	if ((size_t)(eq - arg) >= sizeof(set))
+		return SA_ERR(err, SA_E_INVALID,
+		              "--vectors: set name too long in '%.64s'", arg);
+	memcpy(set, arg, (size_t)(eq - arg));
+	set[eq - arg] = '\0';
+	return sa_profile_set_vectors_dir(p, set, eq + 1, err);
+}
+
 int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 {
 	const char *profile_path = NULL, *suites = NULL, *cases = NULL,
-	           *tag = NULL, *vectors = NULL, *arg;
+	           *tag = NULL, *vectors[8] = {NULL}, *arg;
+	size_t n_vectors = 0;
 	sa_run_opts opts = SA_RUN_OPTS_INIT;
 	sa_filter f = {0};
 	sa_profile *p = NULL;
@@ -44,7 +63,11 @@ int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 			opts.quiet = true;
 			break;
 		case 'V':
-			vectors = arg;
+			if (n_vectors == SA_COUNTOF(vectors))
+				return sa_cli_usage_error(
+				    cmd, "--vectors given more than %zu times",
+				    SA_COUNTOF(vectors));
+			vectors[n_vectors++] = arg;
 			break;
 		case 'T': {
 			char *end = NULL;
@@ -73,10 +96,11 @@ int sa_cmd_run(const sa_cmd *cmd, int argc, char **argv)
 		sa_log_error("%s", err.msg);
 		goto out;
 	}
-	if (vectors != NULL &&
-	    sa_profile_set_vectors_dir(p, "wycheproof", vectors, &err) < 0) {
-		code = sa_cli_usage_error(cmd, "%s", err.msg);
-		goto out;
+	for (size_t i = 0; i < n_vectors; i++) {
+		if (set_vectors(p, vectors[i], &err) < 0) {
+			code = sa_cli_usage_error(cmd, "%s", err.msg);
+			goto out;
+		}
 	}
 	opts.profile = p;
 	opts.filter = &f;

@@ -35,8 +35,9 @@ static const sa_opt run_opts[] = {
     {"strict", 'S', NULL,
      "a return code the spec permits but does not prefer fails"},
     {"quiet", 'q', NULL, "no progress lines"},
-    {"vectors", 'V', "DIR",
-     "Wycheproof testvectors_v1 directory (overrides [vectors] wycheproof)"},
+    {"vectors", 'V', "[SET=]DIR",
+     "vector set location: a Wycheproof directory, or SET=PATH for "
+     "wycheproof, cavp, pkits, limbo (overrides [vectors]; repeatable)"},
     {NULL, 0, NULL, NULL},
 };
 

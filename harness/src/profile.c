@@ -34,7 +34,9 @@
 #define SA_PROFILE_VAR_MAX   128
 /* Case IDs are short ("PKITS-4.8.6.3"); they also go into file names. */
 #define SA_PROFILE_CASE_ID_MAX 40
-#define SA_PROFILE_SECTION_MAX 48
+/* Artefact names go into check names and evidence file names. */
+#define SA_PROFILE_ARTEFACT_NAME_MAX 32
+#define SA_PROFILE_SECTION_MAX       48
 /* CK_TOKEN_INFO.label is 32 bytes (PKCS#11 v2.40 3.2): a longer
  * disposable_token can never match a token. */
 #define SA_PROFILE_LABEL_MAX 32
@@ -54,6 +56,21 @@ struct waiver_rec {
 	char *expires;
 	int line;
 	sa_waiver pub; /* borrowed view handed out by the getters */
+};
+
+struct artefact_rec {
+	char *name;
+	sa_artefact_type type; /* 0 until type = is read */
+	char *file;
+	char *data;
+	char *cert;
+	sa_artefact_mech mech;
+	char *mechanism;
+	char *chain;
+	char *at;
+	long long at_time;
+	int line;
+	sa_artefact pub; /* borrowed view handed out by the getters */
 };
 
 /* Every section header and key seen, for duplicates and key lines. A section
@@ -80,6 +97,8 @@ struct sa_profile {
 	char *disposable;
 	char *wycheproof_dir;
 	char *cavp_dir;
+	char *pkits_dir;
+	char *limbo_dir;
 	bool strict;
 	char *pin_env[2];
 	char *pin_file[2];
@@ -87,6 +106,8 @@ struct sa_profile {
 	int exposure[SA_COMPONENT_COUNT_];
 	struct waiver_rec *waivers;
 	size_t n_waivers, cap_waivers;
+	struct artefact_rec *artefacts;
+	size_t n_artefacts, cap_artefacts;
 	struct env_rec *env;
 	size_t n_env, cap_env;
 	struct key_rec *keys;
@@ -102,6 +123,7 @@ enum sa_profile_sec {
 	SA_PROFILE_SEC_EXPOSURE,
 	SA_PROFILE_SEC_VECTORS,
 	SA_PROFILE_SEC_WAIVER,
+	SA_PROFILE_SEC_ARTEFACT,
 };
 
 static const char *const sec_names[] = {
@@ -113,12 +135,15 @@ static const char *const sec_names[] = {
     [SA_PROFILE_SEC_EXPOSURE] = "exposure",
     [SA_PROFILE_SEC_VECTORS] = "vectors",
     [SA_PROFILE_SEC_WAIVER] = "waiver",
+    [SA_PROFILE_SEC_ARTEFACT] = "artefact",
 };
 
 /* How a value is checked: free text (TEXT), a profile name that goes into
  * result directory names (NAME), a file (PATH), an RFC 7512 token URI (URI),
  * an environment variable name (ENVNAME), a token label (LABEL), a boolean,
- * whole seconds, YYYY-MM-DD, L1..L5. */
+ * whole seconds, YYYY-MM-DD, L1..L5; for artefacts a file relative to the
+ * profile (FILE), cms|raw (ARTTYPE), a mechanism name (MECH) and a UTC time
+ * YYYY-MM-DDTHH:MM:SSZ (TIME). */
 enum sa_profile_val {
 	SA_PROFILE_VAL_TEXT,
 	SA_PROFILE_VAL_NAME,
@@ -130,6 +155,10 @@ enum sa_profile_val {
 	SA_PROFILE_VAL_TIMEOUT,
 	SA_PROFILE_VAL_DATE,
 	SA_PROFILE_VAL_LEVEL,
+	SA_PROFILE_VAL_FILE,
+	SA_PROFILE_VAL_ARTTYPE,
+	SA_PROFILE_VAL_MECH,
+	SA_PROFILE_VAL_TIME,
 };
 
 /* Where it goes. */
@@ -152,6 +181,15 @@ enum sa_profile_field {
 	SA_PROFILE_FIELD_EXPIRES,
 	SA_PROFILE_FIELD_WYCHEPROOF,
 	SA_PROFILE_FIELD_CAVP,
+	SA_PROFILE_FIELD_PKITS,
+	SA_PROFILE_FIELD_LIMBO,
+	SA_PROFILE_FIELD_ART_TYPE,
+	SA_PROFILE_FIELD_ART_FILE,
+	SA_PROFILE_FIELD_ART_DATA,
+	SA_PROFILE_FIELD_ART_CERT,
+	SA_PROFILE_FIELD_ART_MECH,
+	SA_PROFILE_FIELD_ART_CHAIN,
+	SA_PROFILE_FIELD_ART_AT,
 };
 
 struct key_def {
@@ -191,9 +229,18 @@ static const struct key_def key_defs[] = {
 	SA_COMPONENTS(EXPOSURE_KEY_)
 	KEY_(VECTORS, "wycheproof",       PATH,    WYCHEPROOF,    false)
 	KEY_(VECTORS, "cavp",             PATH,    CAVP,          false)
+	KEY_(VECTORS, "pkits",            PATH,    PKITS,         false)
+	KEY_(VECTORS, "limbo",            PATH,    LIMBO,         false)
 	KEY_(WAIVER,  "reason",           TEXT,    REASON,        true)
 	KEY_(WAIVER,  "approver",         TEXT,    APPROVER,      true)
 	KEY_(WAIVER,  "expires",          DATE,    EXPIRES,       false)
+	KEY_(ARTEFACT, "type",            ARTTYPE, ART_TYPE,      false)
+	KEY_(ARTEFACT, "file",            FILE,    ART_FILE,      false)
+	KEY_(ARTEFACT, "data",            FILE,    ART_DATA,      false)
+	KEY_(ARTEFACT, "cert",            FILE,    ART_CERT,      false)
+	KEY_(ARTEFACT, "mechanism",       MECH,    ART_MECH,      false)
+	KEY_(ARTEFACT, "chain",           FILE,    ART_CHAIN,     false)
+	KEY_(ARTEFACT, "at",              TIME,    ART_AT,        false)
 };
 
 #undef KEY_
@@ -217,8 +264,9 @@ struct parse {
 	int line;
 	enum sa_profile_sec sec;
 	char section[SA_PROFILE_SECTION_MAX + 16]; /* "waiver P11-SES-07" */
-	size_t waiver;  /* SA_PROFILE_SEC_WAIVER: index */
-	bool long_line; /* this line's value is in long_value */
+	size_t waiver;   /* SA_PROFILE_SEC_WAIVER: index */
+	size_t artefact; /* SA_PROFILE_SEC_ARTEFACT: index */
+	bool long_line;  /* this line's value is in long_value */
 	char long_value[SA_PROFILE_LINE_MAX + 1];
 	bool failed;
 	int err_code;
@@ -374,6 +422,74 @@ static bool parse_date(const char *s)
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		max = 29;
 	return d <= max;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H.
+ * Hinnant's days_from_civil): timegm() is not C11 and mktime() is local. */
+static long long days_from_civil(int y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "2026-11-23T10:00:31Z": the one form, UTC only, so that a validation time
+ * is never read in some local zone. No leap second: X.509 times have none
+ * (RFC 5280 §4.1.2.5). */
+static bool parse_time(const char *s, long long *out)
+{
+	char date[11];
+	int hh, mm, ss;
+
+	if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    s[19] != 'Z')
+		return false;
+	for (int i = 11; i < 19; i++) {
+		if (i != 13 && i != 16 && !isdigit((unsigned char)s[i]))
+			return false;
+	}
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!parse_date(date))
+		return false;
+	hh = two_digits(s + 11);
+	mm = two_digits(s + 14);
+	ss = two_digits(s + 17);
+	if (hh > 23 || mm > 59 || ss > 59)
+		return false;
+	*out = days_from_civil(two_digits(s) * 100 + two_digits(s + 2),
+	                       two_digits(s + 5), two_digits(s + 8)) *
+	           86400LL +
+	       hh * 3600LL + mm * 60LL + ss;
+	return true;
+}
+
+static const char *const mech_names[] = {
+    [SA_ARTEFACT_MECH_NONE] = NULL,
+#define SA_ARTEFACT_MECH_NAME_(name, str) [SA_ARTEFACT_MECH_##name] = str,
+    SA_ARTEFACT_MECHS(SA_ARTEFACT_MECH_NAME_)
+#undef SA_ARTEFACT_MECH_NAME_
+};
+
+static sa_artefact_mech parse_mech(const char *s)
+{
+	for (int m = 1; m < SA_ARTEFACT_MECH_COUNT_; m++) {
+		if (strcmp(s, mech_names[m]) == 0)
+			return (sa_artefact_mech)m;
+	}
+	return SA_ARTEFACT_MECH_NONE;
+}
+
+const char *sa_artefact_mech_str(sa_artefact_mech m)
+{
+	if ((int)m <= 0 || m >= SA_ARTEFACT_MECH_COUNT_)
+		return NULL;
+	return mech_names[m];
 }
 
 /* "L3", "l3" or "3". */
@@ -541,6 +657,34 @@ out:
 	return rc;
 }
 
+static int begin_artefact(struct parse *ps, const char *name)
+{
+	struct artefact_rec *a;
+	int rc = SA_E_PROFILE;
+
+	P_ENSURE(*name != '\0', ps, SA_E_PROFILE,
+	         "an artefact section has a name: [artefact tsa-reply-1]");
+	P_ENSURE(valid_id(name, SA_PROFILE_ARTEFACT_NAME_MAX), ps, SA_E_PROFILE,
+	         "bad artefact name '%.64s' (letters, digits, '.', '_', '-'; "
+	         "at most %d)",
+	         name, SA_PROFILE_ARTEFACT_NAME_MAX);
+	snprintf(ps->section, sizeof(ps->section), "artefact %s", name);
+	SA_TRY(note(ps, ps->section, NULL));
+	P_ENSURE(grow((void **)&ps->p->artefacts, &ps->p->cap_artefacts,
+	              ps->p->n_artefacts, sizeof(*ps->p->artefacts)) == SA_OK,
+	         ps, SA_E_NOMEM, "out of memory");
+	a = &ps->p->artefacts[ps->p->n_artefacts];
+	memset(a, 0, sizeof(*a));
+	a->name = strdup(name);
+	P_ENSURE(a->name != NULL, ps, SA_E_NOMEM, "out of memory");
+	a->line = ps->line;
+	ps->artefact = ps->p->n_artefacts++;
+	ps->sec = SA_PROFILE_SEC_ARTEFACT;
+	rc = SA_OK;
+out:
+	return rc;
+}
+
 /* "[name]" lines are handled here rather than by inih: inih reports a
  * section only through its keys, and an empty [waiver X] or a misspelt empty
  * section must still be an error. */
@@ -575,6 +719,14 @@ static int begin_section(struct parse *ps, const char *line, size_t n)
 		rc = begin_waiver(ps, id);
 		goto out;
 	}
+	if (strncmp(name, "artefact", 8) == 0 &&
+	    (name[8] == '\0' || is_blank(name[8]))) {
+		const char *id = name + 8;
+		while (is_blank(*id))
+			id++;
+		rc = begin_artefact(ps, id);
+		goto out;
+	}
 	ps->sec = SA_PROFILE_SEC_NONE;
 	for (size_t i = SA_PROFILE_SEC_PROFILE; i < SA_PROFILE_SEC_WAIVER;
 	     i++) {
@@ -583,7 +735,8 @@ static int begin_section(struct parse *ps, const char *line, size_t n)
 	}
 	P_ENSURE(ps->sec != SA_PROFILE_SEC_NONE, ps, SA_E_PROFILE,
 	         "unknown section [%s] (sections: profile, environment, "
-	         "pkcs11, run, exposure, vectors, waiver <CASE-ID>)",
+	         "pkcs11, run, exposure, vectors, waiver <CASE-ID>, "
+	         "artefact <NAME>)",
 	         name);
 	snprintf(ps->section, sizeof(ps->section), "%s", name);
 	rc = note(ps, ps->section, NULL);
@@ -770,6 +923,9 @@ static char **string_field(struct parse *ps, enum sa_profile_field f)
 	sa_profile *p = ps->p;
 	struct waiver_rec *w =
 	    ps->sec == SA_PROFILE_SEC_WAIVER ? &p->waivers[ps->waiver] : NULL;
+	struct artefact_rec *a = ps->sec == SA_PROFILE_SEC_ARTEFACT
+	                             ? &p->artefacts[ps->artefact]
+	                             : NULL;
 
 	switch (f) {
 	case SA_PROFILE_FIELD_NAME:
@@ -796,12 +952,29 @@ static char **string_field(struct parse *ps, enum sa_profile_field f)
 		return &p->wycheproof_dir;
 	case SA_PROFILE_FIELD_CAVP:
 		return &p->cavp_dir;
+	case SA_PROFILE_FIELD_PKITS:
+		return &p->pkits_dir;
+	case SA_PROFILE_FIELD_LIMBO:
+		return &p->limbo_dir;
 	case SA_PROFILE_FIELD_REASON:
 		return w ? &w->reason : NULL;
 	case SA_PROFILE_FIELD_APPROVER:
 		return w ? &w->approver : NULL;
 	case SA_PROFILE_FIELD_EXPIRES:
 		return w ? &w->expires : NULL;
+	case SA_PROFILE_FIELD_ART_FILE:
+		return a ? &a->file : NULL;
+	case SA_PROFILE_FIELD_ART_DATA:
+		return a ? &a->data : NULL;
+	case SA_PROFILE_FIELD_ART_CERT:
+		return a ? &a->cert : NULL;
+	case SA_PROFILE_FIELD_ART_MECH:
+		return a ? &a->mechanism : NULL;
+	case SA_PROFILE_FIELD_ART_CHAIN:
+		return a ? &a->chain : NULL;
+	case SA_PROFILE_FIELD_ART_AT:
+		return a ? &a->at : NULL;
+	case SA_PROFILE_FIELD_ART_TYPE:
 	case SA_PROFILE_FIELD_STRICT:
 	case SA_PROFILE_FIELD_TIMEOUT:
 	case SA_PROFILE_FIELD_EXPOSURE:
@@ -843,6 +1016,28 @@ out:
 	return rc;
 }
 
+/* An artefact's file named relative to the profile: the profile and its
+ * samples travel together (an auditor's USB stick), and the directory the
+ * command is typed in should not change which file is checked. */
+static int resolve_file(struct parse *ps, char **v)
+{
+	const char *slash = strrchr(ps->path, '/');
+	sa_buf b = SA_BUF_INIT;
+	int rc = SA_E_NOMEM;
+
+	if ((*v)[0] == '/' || slash == NULL)
+		return SA_OK;
+	sa_buf_append(&b, ps->path, (size_t)(slash - ps->path) + 1);
+	sa_buf_append_str(&b, *v);
+	P_ENSURE(sa_buf_ok(&b), ps, SA_E_NOMEM, "out of memory");
+	free(*v);
+	*v = (char *)sa_buf_steal(&b, NULL);
+	rc = SA_OK;
+out:
+	sa_buf_free(&b);
+	return rc;
+}
+
 static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 {
 	char *v = NULL;
@@ -851,6 +1046,9 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 	bool b = false;
 	unsigned t = 0;
 	int level = 0;
+	sa_artefact_type atype = 0;
+	sa_artefact_mech mech = SA_ARTEFACT_MECH_NONE;
+	long long at_time = 0;
 	int rc = SA_E_PROFILE;
 
 	SA_TRY(note(ps, ps->section, d->key));
@@ -904,6 +1102,31 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 		         "bad exposure level for %s: '%.64s' (use L1 to L5)",
 		         d->key, raw);
 		break;
+	case SA_PROFILE_VAL_FILE:
+		SA_TRY(resolve_file(ps, &v));
+		break;
+	case SA_PROFILE_VAL_ARTTYPE:
+		if (strcmp(v, "cms") == 0)
+			atype = SA_ARTEFACT_CMS;
+		else if (strcmp(v, "raw") == 0)
+			atype = SA_ARTEFACT_RAW;
+		P_ENSURE(atype != 0, ps, SA_E_PROFILE,
+		         "bad artefact type '%.64s' (use cms or raw)", raw);
+		break;
+	case SA_PROFILE_VAL_MECH:
+		mech = parse_mech(v);
+		P_ENSURE(mech != SA_ARTEFACT_MECH_NONE, ps, SA_E_PROFILE,
+		         "unknown mechanism '%.64s' (rsa-pkcs1-sha256|384|512, "
+		         "rsa-pss-sha256|384|512, ecdsa-sha256|384|512, "
+		         "ed25519, ed448)",
+		         raw);
+		break;
+	case SA_PROFILE_VAL_TIME:
+		P_ENSURE(parse_time(v, &at_time), ps, SA_E_PROFILE,
+		         "bad validation time '%.64s' (use "
+		         "YYYY-MM-DDTHH:MM:SSZ, UTC)",
+		         raw);
+		break;
 	}
 
 	switch (d->field) {
@@ -916,6 +1139,9 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 	case SA_PROFILE_FIELD_EXPOSURE:
 		ps->p->exposure[d->comp] = level;
 		break;
+	case SA_PROFILE_FIELD_ART_TYPE:
+		ps->p->artefacts[ps->artefact].type = atype;
+		break;
 	default: {
 		char **slot = string_field(ps, d->field);
 		P_ENSURE(slot != NULL, ps, SA_E_PROFILE,
@@ -923,6 +1149,10 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 		free(*slot);
 		*slot = v;
 		v = NULL;
+		if (d->field == SA_PROFILE_FIELD_ART_MECH)
+			ps->p->artefacts[ps->artefact].mech = mech;
+		else if (d->field == SA_PROFILE_FIELD_ART_AT)
+			ps->p->artefacts[ps->artefact].at_time = at_time;
 		break;
 	}
 	}
@@ -1002,6 +1232,17 @@ static void free_waiver(struct waiver_rec *w)
 	free(w->expires);
 }
 
+static void free_artefact(struct artefact_rec *a)
+{
+	free(a->name);
+	free(a->file);
+	free(a->data);
+	free(a->cert);
+	free(a->mechanism);
+	free(a->chain);
+	free(a->at);
+}
+
 void sa_profile_free(sa_profile *p)
 {
 	if (p == NULL)
@@ -1009,6 +1250,9 @@ void sa_profile_free(sa_profile *p)
 	for (size_t i = 0; i < p->n_waivers; i++)
 		free_waiver(&p->waivers[i]);
 	free(p->waivers);
+	for (size_t i = 0; i < p->n_artefacts; i++)
+		free_artefact(&p->artefacts[i]);
+	free(p->artefacts);
 	for (size_t i = 0; i < p->n_env; i++) {
 		free(p->env[i].key);
 		free(p->env[i].value);
@@ -1032,6 +1276,8 @@ void sa_profile_free(sa_profile *p)
 	free(p->disposable);
 	free(p->wycheproof_dir);
 	free(p->cavp_dir);
+	free(p->pkits_dir);
+	free(p->limbo_dir);
 	free(p);
 }
 
@@ -1042,6 +1288,60 @@ static const char *field_key(enum sa_profile_field f)
 			return key_defs[i].key;
 	}
 	return "?";
+}
+
+/* What each type needs, checked once the section is complete: the keys may
+ * come in any order. Reported at the section header, or at the key that does
+ * not belong. */
+static int finish_artefact(struct parse *ps, struct artefact_rec *a)
+{
+	char sec[SA_PROFILE_SECTION_MAX + 16];
+	const struct key_rec *r;
+	int rc = SA_E_PROFILE;
+
+	snprintf(sec, sizeof(sec), "artefact %s", a->name);
+	if (a->type == 0) {
+		rc = perr_at(ps, a->line, SA_E_PROFILE,
+		             "[artefact %s] has no type (cms or raw)", a->name);
+		goto out;
+	}
+	if (a->file == NULL || a->cert == NULL) {
+		rc = perr_at(ps, a->line, SA_E_PROFILE,
+		             "[artefact %s] has no %s", a->name,
+		             a->file == NULL ? "file (the signature)"
+		                             : "cert (the expected signer "
+		                               "certificate)");
+		goto out;
+	}
+	if (a->type == SA_ARTEFACT_RAW &&
+	    (a->data == NULL || a->mechanism == NULL)) {
+		rc = perr_at(ps, a->line, SA_E_PROFILE,
+		             "[artefact %s] of type raw has no %s", a->name,
+		             a->data == NULL ? "data (the signed content)"
+		                             : "mechanism");
+		goto out;
+	}
+	r = find_rec(ps->p, sec, "mechanism");
+	if (a->type == SA_ARTEFACT_CMS && r != NULL) {
+		rc = perr_at(ps, r->line, SA_E_PROFILE,
+		             "mechanism applies to type raw only (a CMS "
+		             "signature names its own algorithms)");
+		goto out;
+	}
+	a->pub.name = a->name;
+	a->pub.type = a->type;
+	a->pub.file = a->file;
+	a->pub.data = a->data;
+	a->pub.cert = a->cert;
+	a->pub.mech = a->mech;
+	a->pub.mechanism = a->mechanism;
+	a->pub.chain = a->chain;
+	a->pub.at = a->at;
+	a->pub.at_time = a->at_time;
+	a->pub.line = a->line;
+	rc = SA_OK;
+out:
+	return rc;
 }
 
 /* Checks that need the whole file. */
@@ -1065,6 +1365,8 @@ static int finish(struct parse *ps)
 		w->pub.expires = w->expires;
 		w->pub.line = w->line;
 	}
+	for (size_t i = 0; i < p->n_artefacts; i++)
+		SA_TRY(finish_artefact(ps, &p->artefacts[i]));
 	if (p->module == NULL) {
 		for (size_t i = 0;
 		     i < sizeof(needs_module) / sizeof(needs_module[0]); i++) {
@@ -1217,6 +1519,10 @@ const char *sa_profile_vectors_dir(const sa_profile *p, const char *set)
 		return p->wycheproof_dir;
 	if (strcmp(set, "cavp") == 0)
 		return p->cavp_dir;
+	if (strcmp(set, "pkits") == 0)
+		return p->pkits_dir;
+	if (strcmp(set, "limbo") == 0)
+		return p->limbo_dir;
 	return NULL;
 }
 
@@ -1233,8 +1539,14 @@ int sa_profile_set_vectors_dir(sa_profile *p, const char *set, const char *dir,
 		slot = &p->wycheproof_dir;
 	else if (strcmp(set, "cavp") == 0)
 		slot = &p->cavp_dir;
+	else if (strcmp(set, "pkits") == 0)
+		slot = &p->pkits_dir;
+	else if (strcmp(set, "limbo") == 0)
+		slot = &p->limbo_dir;
 	SA_ENSURE(slot != NULL, err, SA_E_INVALID,
-	          "unknown vector set '%.32s' (wycheproof, cavp)", set);
+	          "unknown vector set '%.32s' (wycheproof, cavp, pkits, "
+	          "limbo)",
+	          set);
 	copy = strdup(dir);
 	SA_ENSURE(copy != NULL, err, SA_E_NOMEM, "out of memory");
 	free(*slot);
@@ -1284,6 +1596,16 @@ size_t sa_profile_waiver_count(const sa_profile *p)
 const sa_waiver *sa_profile_waiver_at(const sa_profile *p, size_t i)
 {
 	return p && i < p->n_waivers ? &p->waivers[i].pub : NULL;
+}
+
+size_t sa_profile_artefact_count(const sa_profile *p)
+{
+	return p ? p->n_artefacts : 0;
+}
+
+const sa_artefact *sa_profile_artefact_at(const sa_profile *p, size_t i)
+{
+	return p && i < p->n_artefacts ? &p->artefacts[i].pub : NULL;
 }
 
 int sa_profile_exposure(const sa_profile *p, sa_component c)
@@ -1515,7 +1837,7 @@ static json_t *pin_json(const sa_profile *p, sa_pin_kind k)
 json_t *sa_profile_to_json(const sa_profile *p)
 {
 	json_t *root = NULL, *env = NULL, *pk = NULL, *run = NULL, *exp = NULL,
-	       *wv = NULL, *vec = NULL;
+	       *wv = NULL, *vec = NULL, *art = NULL;
 	bool ok;
 
 	if (p == NULL)
@@ -1527,7 +1849,8 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	exp = json_object();
 	wv = json_array();
 	vec = json_object();
-	ok = root && env && pk && run && exp && wv && vec;
+	art = json_array();
+	ok = root && env && pk && run && exp && wv && vec && art;
 
 	ok = ok && jset_str(root, "name", p->name) &&
 	     jset_str(root, "path", p->path) &&
@@ -1544,7 +1867,9 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	     jset(pk, "user_pin", pin_json(p, SA_PIN_USER)) &&
 	     jset(pk, "so_pin", pin_json(p, SA_PIN_SO));
 	ok = ok && jset_str(vec, "wycheproof", p->wycheproof_dir) &&
-	     jset_str(vec, "cavp", p->cavp_dir);
+	     jset_str(vec, "cavp", p->cavp_dir) &&
+	     jset_str(vec, "pkits", p->pkits_dir) &&
+	     jset_str(vec, "limbo", p->limbo_dir);
 	if (ok && p->timeout > 0)
 		ok = jset(run, "timeout", json_integer(p->timeout));
 	for (int c = 0; ok && c < SA_COMPONENT_COUNT_; c++) {
@@ -1567,10 +1892,28 @@ json_t *sa_profile_to_json(const sa_profile *p)
 		else
 			ok = json_array_append_new(wv, o) == 0;
 	}
+	for (size_t i = 0; ok && i < p->n_artefacts; i++) {
+		const struct artefact_rec *a = &p->artefacts[i];
+		json_t *o = json_object();
+		ok = o != NULL && jset_str(o, "name", a->name) &&
+		     jset_str(o, "type",
+		              a->type == SA_ARTEFACT_CMS ? "cms" : "raw") &&
+		     jset_str(o, "file", a->file) &&
+		     jset_str(o, "data", a->data) &&
+		     jset_str(o, "cert", a->cert) &&
+		     jset_str(o, "mechanism", a->mechanism) &&
+		     jset_str(o, "chain", a->chain) &&
+		     jset_str(o, "at", a->at) &&
+		     jset(o, "line", json_integer(a->line));
+		if (!ok)
+			json_decref(o);
+		else
+			ok = json_array_append_new(art, o) == 0;
+	}
 	ok = ok && jsteal(root, "environment", &env) &&
 	     jsteal(root, "pkcs11", &pk) && jsteal(root, "run", &run) &&
 	     jsteal(root, "exposure", &exp) && jsteal(root, "vectors", &vec) &&
-	     jsteal(root, "waivers", &wv);
+	     jsteal(root, "waivers", &wv) && jsteal(root, "artefacts", &art);
 	if (!ok) {
 		json_decref(root);
 		root = NULL;
@@ -1581,5 +1924,6 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	json_decref(exp);
 	json_decref(wv);
 	json_decref(vec);
+	json_decref(art);
 	return root;
 }

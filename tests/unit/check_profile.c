@@ -395,6 +395,53 @@ static const struct bad_profile bad[] = {
     BAD("[run]\ntimeout = x\n[bogus]\n", 2, "bad timeout"),
     BAD("[run]\nwords\ntimeout = x\n", 2, "expected 'key = value'"),
     BAD("[run]\ntimeout = 3\n[waiver Z]\n[bogus]\n", 4, "unknown section"),
+    /* [artefact NAME] */
+    BAD("[artefact]\ntype = cms\n", 1, "an artefact section has a name"),
+    BAD("[artefact a/b]\ntype = cms\n", 1, "bad artefact name 'a/b'"),
+    BAD("[artefact .x]\ntype = cms\n", 1, "bad artefact name '.x'"),
+    BAD("[artefact s1]\nfile = /s\ncert = /c\n", 1,
+        "[artefact s1] has no type (cms or raw)"),
+    BAD("[artefact s1]\ntype = pkcs7\n", 2,
+        "bad artefact type 'pkcs7' (use cms or raw)"),
+    BAD("[artefact s1]\ntype = CMS\n", 2, "bad artefact type 'CMS'"),
+    BAD("[artefact s1]\ntype = cms\ncert = /c\n", 1,
+        "[artefact s1] has no file (the signature)"),
+    BAD("[artefact s1]\ntype = cms\nfile = /s\n", 1,
+        "[artefact s1] has no cert (the expected signer certificate)"),
+    BAD("[profile]\n[artefact r]\ntype = raw\nfile = /s\ncert = /c\n"
+        "mechanism = ed25519\n",
+        2, "[artefact r] of type raw has no data (the signed content)"),
+    BAD("[artefact r]\ntype = raw\nfile = /s\ncert = /c\ndata = /d\n", 1,
+        "[artefact r] of type raw has no mechanism"),
+    BAD("[artefact r]\ntype = raw\nmechanism = rsa-sha256\n", 3,
+        "unknown mechanism 'rsa-sha256' (rsa-pkcs1-sha256|384|512"),
+    BAD("[artefact r]\ntype = raw\nmechanism = ecdsa-sha1\n", 3,
+        "unknown mechanism 'ecdsa-sha1'"),
+    BAD("[artefact c]\ntype = cms\nfile = /s\ncert = /c\n"
+        "mechanism = rsa-pss-sha256\n",
+        5, "mechanism applies to type raw only"),
+    BAD("[artefact c]\ntype = cms\nat = 2026-11-23\n", 3,
+        "bad validation time '2026-11-23' (use YYYY-MM-DDTHH:MM:SSZ, UTC)"),
+    BAD("[artefact c]\nat = 2026-11-23T10:00:00+07:00\n", 2,
+        "bad validation time"),
+    BAD("[artefact c]\nat = 2026-11-23T24:00:00Z\n", 2, "bad validation time"),
+    BAD("[artefact c]\nat = 2026-02-29T10:00:00Z\n", 2, "bad validation time"),
+    BAD("[artefact c]\nat = 2026-11-23 10:00:00Z\n", 2, "bad validation time"),
+    BAD("[artefact c]\ntype = cms\nfile = /a\nfile = /b\n", 4,
+        "duplicate key 'file' in [artefact c] (first at line 3)"),
+    BAD("[artefact c]\ntype = cms\nfile = /s\ncert = /c\n[artefact c]\n", 5,
+        "duplicate section [artefact c] (first at line 1)"),
+    BAD("[artefact c]\ntype = cms\nsignature = /s\n", 3,
+        "unknown key 'signature' in [artefact c]"),
+    BAD("[artefact c]\ntype = cms\nreason = x\n", 3,
+        "'reason' belongs in [waiver]"),
+    BAD("[waiver A]\nreason = r\ncert = /c\n", 3,
+        "'cert' belongs in [artefact]"),
+    BAD("[artefact c]\ntype = cms\nfile = ${SA_T_UNSET}/s.p7s\n", 3,
+        "${SA_T_UNSET} in file is not set"),
+    BAD("[artefact c]\ntype = cms\nchain =\n", 3, "empty value for chain"),
+    BAD("[artefact 0123456789abcdef0123456789abcdefX]\n", 1,
+        "bad artefact name"),
 };
 
 START_TEST(test_bad_profiles)
@@ -578,6 +625,145 @@ START_TEST(test_waivers)
 	ck_assert_ptr_null(sa_profile_waiver(p, "P11-SES-08"));
 	ck_assert_ptr_null(sa_profile_waiver(p, "p11-ses-07"));
 	ck_assert_ptr_null(sa_profile_waiver(p, NULL));
+	sa_profile_free(p);
+}
+END_TEST
+
+/* ---- artefacts ----------------------------------------------------------- */
+
+static const char artefacts_text[] = "[artefact svc-cms.1]\n"
+                                     "type = cms\n"
+                                     "file = ${SA_T_DIR}/detached.p7s\n"
+                                     "data = ${SA_T_DIR}/data.txt\n"
+                                     "cert = ${SA_T_DIR}/signer.pem\n"
+                                     "chain = ${SA_T_DIR}/ca.pem\n"
+                                     "at = 2026-11-23T10:00:31Z\n"
+                                     "\n"
+                                     "[artefact attached]\n"
+                                     "cert = signer.der\n"
+                                     "file = sub/attached.pem\n"
+                                     "type = cms\n"
+                                     "[artefact raw_pss]\n"
+                                     "mechanism = rsa-pss-sha384\n"
+                                     "type = raw\n"
+                                     "file = pss.sig\n"
+                                     "data = data.txt\n"
+                                     "cert = ../certs/signer.pem\n"
+                                     "[artefact ed]\n"
+                                     "type = raw\n"
+                                     "file = /s/ed.sig\n"
+                                     "data = /s/data.txt\n"
+                                     "cert = /s/ed.pem\n"
+                                     "mechanism = ed25519\n"
+                                     "at = 1970-01-01T00:00:00Z\n";
+
+START_TEST(test_artefacts)
+{
+	sa_profile *p = load_ok(artefacts_text);
+	const sa_artefact *a;
+	char want[1100];
+
+	ck_assert_uint_eq(sa_profile_artefact_count(p), 4);
+	a = sa_profile_artefact_at(p, 0);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(a->name, "svc-cms.1");
+	ck_assert_int_eq(a->type, SA_ARTEFACT_CMS);
+	snprintf(want, sizeof(want), "%s/detached.p7s", tmpdir);
+	ck_assert_str_eq(a->file, want);
+	snprintf(want, sizeof(want), "%s/data.txt", tmpdir);
+	ck_assert_str_eq(a->data, want);
+	snprintf(want, sizeof(want), "%s/ca.pem", tmpdir);
+	ck_assert_str_eq(a->chain, want);
+	ck_assert_int_eq(a->mech, SA_ARTEFACT_MECH_NONE);
+	ck_assert_ptr_null(a->mechanism);
+	ck_assert_str_eq(a->at, "2026-11-23T10:00:31Z");
+	/* date -u -d 2026-11-23T10:00:31Z +%s */
+	ck_assert_int_eq(a->at_time, 1795428031LL);
+	ck_assert_int_eq(a->line, 1);
+
+	/* Attached CMS: no data. Loaded from memory as "t.ini": relative
+	 * paths stay relative (the profile's directory is "."). */
+	a = sa_profile_artefact_at(p, 1);
+	ck_assert_str_eq(a->name, "attached");
+	ck_assert_ptr_null(a->data);
+	ck_assert_str_eq(a->file, "sub/attached.pem");
+	ck_assert_ptr_null(a->chain);
+	ck_assert_ptr_null(a->at);
+	ck_assert_int_eq(a->at_time, 0);
+	ck_assert_int_eq(a->line, 9);
+
+	a = sa_profile_artefact_at(p, 2);
+	ck_assert_int_eq(a->type, SA_ARTEFACT_RAW);
+	ck_assert_int_eq(a->mech, SA_ARTEFACT_MECH_RSA_PSS_SHA384);
+	ck_assert_str_eq(a->mechanism, "rsa-pss-sha384");
+	ck_assert_str_eq(sa_artefact_mech_str(a->mech), "rsa-pss-sha384");
+
+	a = sa_profile_artefact_at(p, 3);
+	ck_assert_int_eq(a->mech, SA_ARTEFACT_MECH_ED25519);
+	ck_assert_int_eq(a->at_time, 0);
+	ck_assert_str_eq(a->at, "1970-01-01T00:00:00Z");
+	ck_assert_ptr_null(sa_profile_artefact_at(p, 4));
+	ck_assert_int_eq(
+	    sa_profile_key_line(p, "artefact raw_pss", "mechanism"), 14);
+	sa_profile_free(p);
+
+	ck_assert_uint_eq(sa_profile_artefact_count(NULL), 0);
+	ck_assert_ptr_null(sa_profile_artefact_at(NULL, 0));
+	ck_assert_ptr_null(sa_artefact_mech_str(SA_ARTEFACT_MECH_NONE));
+	ck_assert_ptr_null(sa_artefact_mech_str(SA_ARTEFACT_MECH_COUNT_));
+	ck_assert_str_eq(sa_artefact_mech_str(SA_ARTEFACT_MECH_ED448), "ed448");
+	ck_assert_str_eq(sa_artefact_mech_str(SA_ARTEFACT_MECH_ECDSA_SHA512),
+	                 "ecdsa-sha512");
+}
+END_TEST
+
+/* Relative artefact paths are taken from the profile's directory. */
+START_TEST(test_artefacts_relative)
+{
+	sa_profile *p = NULL;
+	sa_error err = SA_ERROR_INIT;
+	const sa_artefact *a;
+	char want[1100];
+	json_t *j, *arr, *o;
+
+	write_file("p.ini", artefacts_text, 0644);
+	ck_assert_int_eq(sa_profile_load(&p, tmp_path("p.ini"), &err), SA_OK);
+	a = sa_profile_artefact_at(p, 1);
+	snprintf(want, sizeof(want), "%s/sub/attached.pem", tmpdir);
+	ck_assert_str_eq(a->file, want);
+	snprintf(want, sizeof(want), "%s/signer.der", tmpdir);
+	ck_assert_str_eq(a->cert, want);
+	a = sa_profile_artefact_at(p, 2);
+	snprintf(want, sizeof(want), "%s/../certs/signer.pem", tmpdir);
+	ck_assert_str_eq(a->cert, want);
+	a = sa_profile_artefact_at(p, 3);
+	ck_assert_str_eq(a->file, "/s/ed.sig");
+
+	j = sa_profile_to_json(p);
+	ck_assert_ptr_nonnull(j);
+	arr = json_object_get(j, "artefacts");
+	ck_assert_uint_eq(json_array_size(arr), 4);
+	o = json_array_get(arr, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "name")),
+	                 "svc-cms.1");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "type")), "cms");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "at")),
+	                 "2026-11-23T10:00:31Z");
+	ck_assert_ptr_null(json_object_get(o, "mechanism"));
+	o = json_array_get(arr, 2);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "type")), "raw");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "mechanism")),
+	                 "rsa-pss-sha384");
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "line")), 13);
+	ck_assert_ptr_null(json_object_get(o, "chain"));
+	json_decref(j);
+	sa_profile_free(p);
+
+	/* No artefacts: an empty array. */
+	p = load_ok("[profile]\nname = x\n");
+	j = sa_profile_to_json(p);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "artefacts")), 0);
+	json_decref(j);
 	sa_profile_free(p);
 }
 END_TEST
@@ -944,6 +1130,14 @@ START_TEST(test_shipped_template)
 	    "[waiver ",
 	    "[environment]",
 	    "[exposure]",
+	    "[artefact ",
+	    "type",
+	    "file",
+	    "data",
+	    "cert",
+	    "mechanism",
+	    "chain",
+	    "at",
 	};
 	sa_profile *p = NULL;
 	sa_error err = SA_ERROR_INIT;
@@ -1005,6 +1199,12 @@ static Suite *profile_suite(void)
 	tc = tcase_create("waivers");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_waivers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("artefacts");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_artefacts);
+	tcase_add_test(tc, test_artefacts_relative);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pins");

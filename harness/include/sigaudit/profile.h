@@ -80,11 +80,14 @@ bool sa_profile_strict(const sa_profile *p);
 int sa_profile_key_line(const sa_profile *p, const char *section,
                         const char *key);
 
-/** [vectors] wycheproof / cavp: the directory of an external vector set
- * ("wycheproof": the testvectors_v1 JSON files; "cavp": the root of Debian's
- * python3-cryptography-vectors data). NULL when the profile names none. */
+/** [vectors] <set>: where an external vector set lives. "wycheproof": the
+ * testvectors_v1 JSON directory; "cavp": the root of Debian's
+ * python3-cryptography-vectors data (CAVP files and PKITS_data); "pkits":
+ * the PKITS expected-results table (pkits.json) or its directory; "limbo": an
+ * x509-limbo testcase file or directory. NULL when the profile names none. */
 const char *sa_profile_vectors_dir(const sa_profile *p, const char *set);
-/** Override it (the run command's --vectors DIR sets "wycheproof"). */
+/** Override it (run --vectors DIR sets "wycheproof"; --vectors SET=PATH any
+ * set). */
 int sa_profile_set_vectors_dir(sa_profile *p, const char *set, const char *dir,
                                sa_error *err);
 
@@ -101,6 +104,61 @@ int sa_profile_read_pin(const sa_profile *p, sa_pin_kind kind, sa_buf *out,
 const sa_waiver *sa_profile_waiver(const sa_profile *p, const char *case_id);
 size_t sa_profile_waiver_count(const sa_profile *p);
 const sa_waiver *sa_profile_waiver_at(const sa_profile *p, size_t i);
+
+/* Signature-service artefacts: [artefact NAME] sections, one per signature a
+ * service produced that the signing suite verifies against the certificate
+ * the service is expected to sign with (cases SIG-ART-*). Raw mechanisms are
+ * named as in the profile; the X-macro is the single list. */
+#define SA_ARTEFACT_MECHS(X)                                                   \
+	X(RSA_PKCS1_SHA256, "rsa-pkcs1-sha256")                                \
+	X(RSA_PKCS1_SHA384, "rsa-pkcs1-sha384")                                \
+	X(RSA_PKCS1_SHA512, "rsa-pkcs1-sha512")                                \
+	X(RSA_PSS_SHA256, "rsa-pss-sha256")                                    \
+	X(RSA_PSS_SHA384, "rsa-pss-sha384")                                    \
+	X(RSA_PSS_SHA512, "rsa-pss-sha512")                                    \
+	X(ECDSA_SHA256, "ecdsa-sha256")                                        \
+	X(ECDSA_SHA384, "ecdsa-sha384")                                        \
+	X(ECDSA_SHA512, "ecdsa-sha512")                                        \
+	X(ED25519, "ed25519")                                                  \
+	X(ED448, "ed448")
+
+typedef enum sa_artefact_mech {
+	SA_ARTEFACT_MECH_NONE =
+	    0, /* type = cms: the CMS names its algorithms */
+#define SA_ARTEFACT_MECH_ENUM_(name, str) SA_ARTEFACT_MECH_##name,
+	SA_ARTEFACT_MECHS(SA_ARTEFACT_MECH_ENUM_)
+#undef SA_ARTEFACT_MECH_ENUM_
+	    SA_ARTEFACT_MECH_COUNT_
+} sa_artefact_mech;
+
+typedef enum sa_artefact_type {
+	SA_ARTEFACT_CMS = 1, /* CMS SignedData (RFC 5652), DER or PEM */
+	SA_ARTEFACT_RAW = 2, /* bare signature bytes made with `mechanism` */
+} sa_artefact_type;
+
+/* Paths are as written after ${VAR} expansion; a relative path is taken
+ * relative to the directory of the profile file. */
+typedef struct sa_artefact {
+	const char *name;      /* the section's NAME */
+	sa_artefact_type type; /* type = cms | raw */
+	const char *file;      /* the signature */
+	const char *data;      /* the signed content; NULL: attached CMS */
+	const char *cert;      /* the expected signer certificate (PEM/DER) */
+	sa_artefact_mech mech; /* raw: the mechanism; cms: NONE */
+	const char *mechanism; /* its name as in the profile, or NULL */
+	const char *chain;     /* PEM bundle of CA certificates, or NULL */
+	const char *at; /* validation time YYYY-MM-DDTHH:MM:SSZ, or NULL */
+	long long
+	    at_time; /* `at` in seconds since the epoch (UTC); 0 if NULL */
+	int line;    /* where the section starts */
+} sa_artefact;
+
+/** "rsa-pss-sha256" ... for a mechanism; NULL for NONE and out of range. */
+const char *sa_artefact_mech_str(sa_artefact_mech m);
+/** Number of [artefact NAME] sections, in file order. */
+size_t sa_profile_artefact_count(const sa_profile *p);
+/** The i-th artefact (borrowed, valid while p lives), or NULL. */
+const sa_artefact *sa_profile_artefact_at(const sa_profile *p, size_t i);
 
 /** Declared exposure 1..5 (L1..L5) of a component; 0 when not declared. */
 int sa_profile_exposure(const sa_profile *p, sa_component c);
