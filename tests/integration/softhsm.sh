@@ -4,6 +4,9 @@
 # verdicts, and every fail explained (expected vs observed or a reason).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# The profile's [artefact] sections name the samples of the demo's
+# "signature service".
+"$SA_ROOT/scripts/provision-signing-samples" >/dev/null </dev/null
 out=$T_TMP/softhsm
 code=0
 "$SIGAUDIT" run --profile "$SA_ROOT/hsm-profiles/softhsm2.ini" --out "$out" >"$T_TMP/log" 2>&1 || code=$?
