@@ -556,6 +556,21 @@ CK_RV sa_p11_open(sa_case_ctx *ctx, CK_FLAGS flags, CK_SESSION_HANDLE *out)
 	                               NULL, NULL, out);
 }
 
+void sa_p11_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s)
+{
+	if (ctx->p11 != NULL && *s != CK_INVALID_HANDLE)
+		(void)ctx->p11->C_CloseSession(*s);
+	*s = CK_INVALID_HANDLE;
+}
+
+void sa_p11_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h)
+{
+	if (ctx->p11 != NULL && *h != CK_INVALID_HANDLE &&
+	    s != CK_INVALID_HANDLE)
+		(void)ctx->p11->C_DestroyObject(s, *h);
+	*h = CK_INVALID_HANDLE;
+}
+
 CK_RV sa_p11_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                          const char *label, CK_ULONG *n)
 {

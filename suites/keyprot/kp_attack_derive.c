@@ -438,7 +438,7 @@ void sa_kp12_derivation_leak(sa_case_ctx *ctx)
 out:
 	sa_kpa_log_save(ctx, &st.ev, "steps.txt");
 	sa_kpa_destroy_all(ctx, st.s, &st.objs);
-	sa_kp_close(ctx, &st.s);
+	sa_p11_close(ctx, &st.s);
 	sa_buf_free(&st.ev);
 	sa_buf_free(&st.findings);
 }

@@ -380,7 +380,7 @@ void sa_kp13_usage_separation(sa_case_ctx *ctx)
 out:
 	sa_kpa_log_save(ctx, &st.ev, "keys.txt");
 	sa_kpa_destroy_all(ctx, st.s, &st.objs);
-	sa_kp_close(ctx, &st.s);
+	sa_p11_close(ctx, &st.s);
 	free(hs);
 	sa_buf_free(&policy);
 	sa_buf_free(&st.ev);
@@ -841,7 +841,7 @@ out:
 	if (st != NULL) {
 		sa_kpa_log_save(ctx, &st->ev, "outputs.txt");
 		sa_kpa_destroy_all(ctx, st->s, &st->objs);
-		sa_kp_close(ctx, &st->s);
+		sa_p11_close(ctx, &st->s);
 		sa_kpa_scan_free(st->scan);
 		sa_buf_free(&st->ev);
 		sa_buf_free(&st->hits);

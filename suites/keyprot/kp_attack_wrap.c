@@ -480,7 +480,7 @@ out:
 	sa_kpa_log_save(ctx, &st.ev, "steps.txt");
 	sa_kpa_destroy_all(ctx, st.s, &st.objs);
 	sa_kp_src_cleanup(ctx, st.s);
-	sa_kp_close(ctx, &st.s);
+	sa_p11_close(ctx, &st.s);
 	sa_buf_free(&st.ev);
 	sa_buf_free(&st.leaks);
 }
@@ -761,7 +761,7 @@ void sa_kp07_key_conjuring(sa_case_ctx *ctx)
 out:
 	sa_kpa_log_save(ctx, &st.ev, "steps.txt");
 	sa_kpa_destroy_all(ctx, st.s, &st.objs);
-	sa_kp_close(ctx, &st.s);
+	sa_p11_close(ctx, &st.s);
 	OPENSSL_cleanse(st.v, sizeof(st.v));
 	sa_buf_free(&st.ev);
 	sa_buf_free(&st.findings);
@@ -994,7 +994,7 @@ void sa_kp11_weak_wraps_strong(sa_case_ctx *ctx)
 out:
 	sa_kpa_log_save(ctx, &st.ev, "steps.txt");
 	sa_kpa_destroy_all(ctx, st.s, &st.objs);
-	sa_kp_close(ctx, &st.s);
+	sa_p11_close(ctx, &st.s);
 	sa_buf_free(&st.ev);
 	sa_buf_free(&st.weak);
 }

@@ -49,7 +49,7 @@ int sa_kp_try_init(sa_case_ctx *ctx, sa_kp_op op, const CK_MECHANISM *m,
 	}
 	rc = SA_OK;
 out:
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 	return rc;
 }
 

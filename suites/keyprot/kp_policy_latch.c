@@ -134,7 +134,7 @@ static int latch_set(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	         l->name);
 	sa_kp_check_bool(ctx, s, key, l->type, l->from, what);
 out:
-	sa_kp_destroy(ctx, s, &key);
+	sa_p11_destroy(ctx, s, &key);
 	return rc;
 }
 
@@ -174,8 +174,8 @@ static void latch_copy(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	         "original re-read unchanged after C_CopyObject %s", l->name);
 	sa_kp_check_bool(ctx, s, key, l->type, l->from, what);
 out:
-	sa_kp_destroy(ctx, s, &copy);
-	sa_kp_destroy(ctx, s, &key);
+	sa_p11_destroy(ctx, s, &copy);
+	sa_p11_destroy(ctx, s, &key);
 }
 
 void sa_kp03_latching(sa_case_ctx *ctx)
@@ -200,5 +200,5 @@ void sa_kp03_latching(sa_case_ctx *ctx)
 		                  "attributes of any latch (see notes)");
 out:
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }

@@ -202,17 +202,17 @@ void sa_kp01_sensitive_unreadable(sa_case_ctx *ctx)
 	                             "generated sensitive EC key");
 	n_keys++;
 out:
-	sa_kp_destroy(ctx, s, &gpriv);
-	sa_kp_destroy(ctx, s, &gpub);
-	sa_kp_destroy(ctx, s, &aes);
-	sa_kp_destroy(ctx, s, &ec);
-	sa_kp_destroy(ctx, s, &rsa);
+	sa_p11_destroy(ctx, s, &gpriv);
+	sa_p11_destroy(ctx, s, &gpub);
+	sa_p11_destroy(ctx, s, &aes);
+	sa_p11_destroy(ctx, s, &ec);
+	sa_p11_destroy(ctx, s, &rsa);
 	if (no_gen && n_keys == 0)
 		sa_case_skip(ctx, "the token can neither import nor generate "
 		                  "any of the sensitive keys KP-01 checks "
 		                  "(see notes)");
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 void sa_kp02_unextractable_unreadable(sa_case_ctx *ctx)
@@ -303,11 +303,11 @@ void sa_kp02_unextractable_unreadable(sa_case_ctx *ctx)
 	               kcv_want, "%zu bytes, KCV %s", got.len, kcv_got);
 out:
 	sa_buf_free(&got);
-	sa_kp_destroy(ctx, s, &open_aes);
-	sa_kp_destroy(ctx, s, &rsa);
-	sa_kp_destroy(ctx, s, &aes);
+	sa_p11_destroy(ctx, s, &open_aes);
+	sa_p11_destroy(ctx, s, &rsa);
+	sa_p11_destroy(ctx, s, &aes);
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- KP-04 ---- */
@@ -523,13 +523,13 @@ imported:
 	              "generated sensitive unextractable EC private key", true,
 	              true, true, CKM_EC_KEY_PAIR_GEN);
 out:
-	sa_kp_destroy(ctx, s, &gpriv);
-	sa_kp_destroy(ctx, s, &gpub);
-	sa_kp_destroy(ctx, s, &rsa);
-	sa_kp_destroy(ctx, s, &imp);
-	sa_kp_destroy(ctx, s, &copy);
-	sa_kp_destroy(ctx, s, &later);
-	sa_kp_destroy(ctx, s, &gen);
+	sa_p11_destroy(ctx, s, &gpriv);
+	sa_p11_destroy(ctx, s, &gpub);
+	sa_p11_destroy(ctx, s, &rsa);
+	sa_p11_destroy(ctx, s, &imp);
+	sa_p11_destroy(ctx, s, &copy);
+	sa_p11_destroy(ctx, s, &later);
+	sa_p11_destroy(ctx, s, &gen);
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }

@@ -208,13 +208,13 @@ void sa_kp_use01a_usage_flags(sa_case_ctx *ctx)
 		                "CKA_DECRYPT=TRUE key",
 		                rv, CKR_OK, SA_STRICT_ONLY);
 out:
-	sa_kp_destroy(ctx, s, &aes_both);
-	sa_kp_destroy(ctx, s, &aes_none);
-	sa_kp_destroy(ctx, s, &pub);
-	sa_kp_destroy(ctx, s, &signer);
-	sa_kp_destroy(ctx, s, &no_sign);
+	sa_p11_destroy(ctx, s, &aes_both);
+	sa_p11_destroy(ctx, s, &aes_none);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &signer);
+	sa_p11_destroy(ctx, s, &no_sign);
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 void sa_kp_use01b_key_type(sa_case_ctx *ctx)
@@ -272,10 +272,10 @@ void sa_kp_use01b_key_type(sa_case_ctx *ctx)
 		                "AES key",
 		                rv, CKR_OK, SA_STRICT_ONLY);
 out:
-	sa_kp_destroy(ctx, s, &aes);
-	sa_kp_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &aes);
+	sa_p11_destroy(ctx, s, &pub);
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- KP-USE-02 (SIG-10) ---- */
@@ -390,10 +390,10 @@ void sa_kp_use02_allowed_mechanisms(sa_case_ctx *ctx)
 		             SA_LENIENT(CKR_KEY_FUNCTION_NOT_PERMITTED));
 	}
 out:
-	sa_kp_destroy(ctx, s, &pub);
-	sa_kp_destroy(ctx, s, &lim);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &lim);
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- KP-USE-03 (SIG-12) ---- */
@@ -463,7 +463,7 @@ void sa_kp_use03_always_authenticate(sa_case_ctx *ctx)
 			             "CKA_ALWAYS_AUTHENTICATE key without a "
 			             "context-specific login");
 	}
-	sa_kp_close(ctx, &op);
+	sa_p11_close(ctx, &op);
 
 	/* Wrong context PIN. One wrong attempt; the correct context login
 	 * below resets the retry counter on tokens that keep one. */
@@ -480,7 +480,7 @@ void sa_kp_use03_always_authenticate(sa_case_ctx *ctx)
 		    ctx, "C_Login(CKU_CONTEXT_SPECIFIC) with a wrong PIN", rv,
 		    CKR_PIN_INCORRECT, SA_STRICT_ONLY);
 	}
-	sa_kp_close(ctx, &op);
+	sa_p11_close(ctx, &op);
 
 	/* Control: with the context login the key signs. */
 	if (sa_kp_open(ctx, false, &op) < 0)
@@ -508,7 +508,7 @@ void sa_kp_use03_always_authenticate(sa_case_ctx *ctx)
 			}
 		}
 	}
-	sa_kp_close(ctx, &op);
+	sa_p11_close(ctx, &op);
 
 	/* A context login with nothing to authorise. */
 	if (sa_kp_open(ctx, false, &op) < 0)
@@ -518,7 +518,7 @@ void sa_kp_use03_always_authenticate(sa_case_ctx *ctx)
 	                "C_Login(CKU_CONTEXT_SPECIFIC) with no active "
 	                "operation",
 	                rv, CKR_OPERATION_NOT_INITIALIZED, SA_STRICT_ONLY);
-	sa_kp_close(ctx, &op);
+	sa_p11_close(ctx, &op);
 
 	/* CKA_ALWAYS_AUTHENTICATE on a public object makes no sense: the
 	 * key could be used without any login. Inconsistent with
@@ -534,10 +534,10 @@ void sa_kp_use03_always_authenticate(sa_case_ctx *ctx)
 out:
 	sa_buf_free(&wrong);
 	sa_buf_free(&sig);
-	sa_kp_close(ctx, &op);
-	sa_kp_destroy(ctx, s, &pub_aa);
-	sa_kp_destroy(ctx, s, &pub);
-	sa_kp_destroy(ctx, s, &aa);
+	sa_p11_close(ctx, &op);
+	sa_p11_destroy(ctx, s, &pub_aa);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &aa);
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }

@@ -236,8 +236,8 @@ out:
 	    sa_p11_login(ctx, s, CKU_USER) == CKR_OK)
 		logged_in = true;
 	sa_kp_src_cleanup(ctx, s);
-	sa_kp_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &pub);
 	if (logged_in)
 		(void)f->C_Logout(s);
-	sa_kp_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }

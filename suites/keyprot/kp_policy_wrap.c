@@ -161,11 +161,11 @@ void sa_kp05_wrap_rules(sa_case_ctx *ctx)
 	wrap_control(ctx, s, wrapper, ext,
 	             "C_WrapKey of an extractable key with CKA_WRAP=TRUE");
 out:
-	sa_kp_destroy(ctx, s, &ext);
-	sa_kp_destroy(ctx, s, &unx);
-	sa_kp_destroy(ctx, s, &no_wrap);
-	sa_kp_destroy(ctx, s, &wrapper);
-	sa_kp_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &ext);
+	sa_p11_destroy(ctx, s, &unx);
+	sa_p11_destroy(ctx, s, &no_wrap);
+	sa_p11_destroy(ctx, s, &wrapper);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- KP-08 ---- */
@@ -264,11 +264,11 @@ void sa_kp08_trusted_wrapping(sa_case_ctx *ctx)
 	else
 		made = CK_INVALID_HANDLE;
 out:
-	sa_kp_destroy(ctx, s, &made);
-	sa_kp_destroy(ctx, s, &plain);
-	sa_kp_destroy(ctx, s, &wwt);
-	sa_kp_destroy(ctx, s, &wrapper);
-	sa_kp_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &made);
+	sa_p11_destroy(ctx, s, &plain);
+	sa_p11_destroy(ctx, s, &wwt);
+	sa_p11_destroy(ctx, s, &wrapper);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- KP-09a, KP-09b ---- */
@@ -331,10 +331,10 @@ void sa_kp09a_wrap_template(sa_case_ctx *ctx)
 	                rv, CKR_OK, SA_STRICT_ONLY);
 out:
 	sa_buf_free(&wrapped);
-	sa_kp_destroy(ctx, s, &generic);
-	sa_kp_destroy(ctx, s, &aes);
-	sa_kp_destroy(ctx, s, &wrapper);
-	sa_kp_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &generic);
+	sa_p11_destroy(ctx, s, &aes);
+	sa_p11_destroy(ctx, s, &wrapper);
+	sa_p11_close(ctx, &s);
 }
 
 /* C_UnwrapKey of blob by unwrapper with opts o, expected to succeed and to
@@ -354,7 +354,7 @@ static void unwrap_sensitive(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 		return;
 	snprintf(label, sizeof(label), "key unwrapped %s", what);
 	sa_kp_check_bool(ctx, s, got, CKA_SENSITIVE, true, label);
-	sa_kp_destroy(ctx, s, &got);
+	sa_p11_destroy(ctx, s, &got);
 }
 
 void sa_kp09b_unwrap_template(sa_case_ctx *ctx)
@@ -425,9 +425,9 @@ void sa_kp09b_unwrap_template(sa_case_ctx *ctx)
 	                 "CKA_SENSITIVE");
 out:
 	sa_buf_free(&blob);
-	sa_kp_destroy(ctx, s, &got);
-	sa_kp_destroy(ctx, s, &unwrapper);
-	sa_kp_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &got);
+	sa_p11_destroy(ctx, s, &unwrapper);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- KP-10 ---- */
@@ -500,7 +500,7 @@ static void unwrap_refused(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	                  CKO_SECRET_KEY, kt, value_len, &o, &h);
 	sa_p11_check_rv(ctx, what, rv, strict, lenient);
 	if (rv == CKR_OK)
-		sa_kp_destroy(ctx, s, &h);
+		sa_p11_destroy(ctx, s, &h);
 }
 
 /* Whether the unwrapped AES key h is the known target: its encryption of
@@ -675,7 +675,7 @@ void sa_kp10_unwrap_semantics(sa_case_ctx *ctx)
 out:
 	sa_buf_free(&bad);
 	sa_buf_free(&blob);
-	sa_kp_destroy(ctx, s, &got);
-	sa_kp_destroy(ctx, s, &unwrapper);
-	sa_kp_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &got);
+	sa_p11_destroy(ctx, s, &unwrapper);
+	sa_p11_close(ctx, &s);
 }

@@ -259,24 +259,6 @@ out:
 	return rc;
 }
 
-void sa_kp_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s)
-{
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-
-	if (f != NULL && *s != CK_INVALID_HANDLE)
-		(void)f->C_CloseSession(*s);
-	*s = CK_INVALID_HANDLE;
-}
-
-void sa_kp_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h)
-{
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-
-	if (f != NULL && *h != CK_INVALID_HANDLE && s != CK_INVALID_HANDLE)
-		(void)f->C_DestroyObject(s, *h);
-	*h = CK_INVALID_HANDLE;
-}
-
 bool sa_kp_has_mech(sa_case_ctx *ctx, CK_MECHANISM_TYPE m, const char *skip_why)
 {
 	bool has = sa_case_has_mech(ctx, m);
@@ -490,7 +472,7 @@ static CK_RV src_gen_any(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_KEY_TYPE kt,
 	if (pub != NULL)
 		*pub = rv == CKR_OK ? pb : CK_INVALID_HANDLE;
 	else if (pb != CK_INVALID_HANDLE && !go.token_obj)
-		sa_kp_destroy(ctx, s, &pb);
+		sa_p11_destroy(ctx, s, &pb);
 	return rv;
 }
 
@@ -572,7 +554,7 @@ CK_RV sa_kp_src_try(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kp_known_id id,
 	if (pub != NULL)
 		*pub = pb;
 	else if (pb != CK_INVALID_HANDLE)
-		sa_kp_destroy(ctx, s, &pb);
+		sa_p11_destroy(ctx, s, &pb);
 	return CKR_OK;
 }
 
@@ -676,7 +658,7 @@ void sa_kp_src_cleanup(sa_case_ctx *ctx, CK_SESSION_HANDLE s)
 	src_sweep(ctx, s);
 out:
 	if (own != CK_INVALID_HANDLE)
-		sa_kp_close(ctx, &own);
+		sa_p11_close(ctx, &own);
 }
 
 /* ---- attribute readers ---- */

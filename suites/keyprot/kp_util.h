@@ -190,14 +190,9 @@ void sa_kp_tmpl_opts(sa_kp_tmpl *t, const sa_kp_opts *o);
  * it with sa_kp_close either way). */
 int sa_kp_open(sa_case_ctx *ctx, bool login, CK_SESSION_HANDLE *out);
 
-/** Close *s (ignoring the result) and set it to CK_INVALID_HANDLE. Session
- * objects of the session go with it (B2.40 §4.4 CKA_TOKEN). Closing the
- * application's last session also logs it out (B2.40 §5.6.2). */
-void sa_kp_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s);
-
-/** C_DestroyObject(*h) unless CK_INVALID_HANDLE, ignoring the result; sets
- * *h to CK_INVALID_HANDLE. Cleanup only. */
-void sa_kp_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h);
+/* Clean-up: sa_p11_close() and sa_p11_destroy() (sigaudit/p11.h). Closing
+ * a session takes its session objects with it (B2.40 §4.4 CKA_TOKEN), and
+ * closing the application's last session logs it out (B2.40 §5.6.2). */
 
 /** Set-up check of a CK_RV: CKR_OK gives 0; anything else an ERROR verdict
  * "set-up: <what> returned CKR_..." and SA_E_CKR. */

@@ -26,7 +26,7 @@ void sa_kpa_destroy_all(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_kpa_objs *o)
 {
 	while (o->n > 0) {
 		o->n--;
-		sa_kp_destroy(ctx, s, &o->h[o->n]);
+		sa_p11_destroy(ctx, s, &o->h[o->n]);
 	}
 }
 

@@ -134,7 +134,6 @@ int sa_sq_open(sa_case_ctx *ctx, CK_SESSION_HANDLE *out);
 /** Destroy the token objects the fallback made (sa_sq_gen_pair), then
  * close *s. Session objects go with the session. */
 void sa_sq_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s);
-void sa_sq_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h);
 
 /** C_GenerateKeyPair of a signing pair: private key sensitive,
  * unextractable, CKA_SIGN; public CKA_VERIFY; session objects. mech

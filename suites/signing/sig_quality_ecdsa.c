@@ -265,8 +265,8 @@ out:
 	EVP_PKEY_free(pk);
 	EC_POINT_free(q);
 	EC_GROUP_free(g);
-	sa_sq_destroy(ctx, st->s, &priv);
-	sa_sq_destroy(ctx, st->s, &pub);
+	sa_p11_destroy(ctx, st->s, &priv);
+	sa_p11_destroy(ctx, st->s, &pub);
 }
 
 void sa_sq01_nonce_reuse(sa_case_ctx *ctx)

@@ -579,8 +579,8 @@ static bool sq05_gen_ec(sq_rsa *st)
 out:
 	EVP_PKEY_free(pk);
 	sa_buf_free(&params);
-	sa_sq_destroy(ctx, st->s, &priv);
-	sa_sq_destroy(ctx, st->s, &pub);
+	sa_p11_destroy(ctx, st->s, &priv);
+	sa_p11_destroy(ctx, st->s, &pub);
 	return judged;
 }
 

@@ -51,26 +51,14 @@ out:
 	return rc;
 }
 
-void sa_sq_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h)
-{
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-
-	if (f != NULL && *h != CK_INVALID_HANDLE && s != CK_INVALID_HANDLE)
-		(void)f->C_DestroyObject(s, *h);
-	*h = CK_INVALID_HANDLE;
-}
-
 void sa_sq_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s)
 {
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
 	size_t i;
 
 	for (i = 0; i < sq_n_token; i++)
-		sa_sq_destroy(ctx, *s, &sq_token_objs[i]);
+		sa_p11_destroy(ctx, *s, &sq_token_objs[i]);
 	sq_n_token = 0;
-	if (f != NULL && *s != CK_INVALID_HANDLE)
-		(void)f->C_CloseSession(*s);
-	*s = CK_INVALID_HANDLE;
+	sa_p11_close(ctx, s);
 }
 
 #define SQ_TMPL_MAX 16
@@ -509,7 +497,7 @@ void sa_sq_rsaset_free(sa_case_ctx *ctx, CK_SESSION_HANDLE s, sa_sq_rsaset *set)
 	if (set == NULL)
 		return;
 	for (i = 0; i < set->n_gen; i++)
-		sa_sq_destroy(ctx, s, &set->gen[i]);
+		sa_p11_destroy(ctx, s, &set->gen[i]);
 	set->n_gen = 0;
 	for (i = 0; i < set->n; i++) {
 		BN_free(set->keys[i].n);

@@ -281,8 +281,8 @@ static void sq06_try_keygen(sq06_state *st, const char *what,
 	if (rv == CKR_OK)
 		sq06_finding(st, "%s key generation", what);
 out:
-	sa_sq_destroy(ctx, st->s, &priv);
-	sa_sq_destroy(ctx, st->s, &pub);
+	sa_p11_destroy(ctx, st->s, &priv);
+	sa_p11_destroy(ctx, st->s, &pub);
 }
 
 void sa_sq06_weak_algorithms(sa_case_ctx *ctx)
@@ -325,8 +325,8 @@ out:
 		                       st.ev.len);
 	for (i = 0; i < SQ06_NKEYS; i++) {
 		EVP_PKEY_free(st.pk[i]);
-		sa_sq_destroy(ctx, st.s, &st.priv[i]);
-		sa_sq_destroy(ctx, st.s, &st.pub[i]);
+		sa_p11_destroy(ctx, st.s, &st.priv[i]);
+		sa_p11_destroy(ctx, st.s, &st.pub[i]);
 	}
 	sa_sq_close(ctx, &st.s);
 	sa_buf_free(&st.findings);

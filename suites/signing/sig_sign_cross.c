@@ -239,9 +239,9 @@ static size_t cross_key_run(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 out:
 	EVP_PKEY_free(ok);
 	EVP_PKEY_free(tok);
-	sa_ss_destroy(ctx, s, &opub);
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &opub);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
 	return ran;
 }
 
@@ -258,7 +258,7 @@ static void cross_run(sa_case_ctx *ctx, const cross_key *keys, size_t n)
 		sa_case_skip(ctx, "none of the case's mechanisms and keys is "
 		                  "offered by the token (see notes)");
 out:
-	sa_ss_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 void sa_ss_sig01_rsa(sa_case_ctx *ctx)

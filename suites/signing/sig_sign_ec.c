@@ -134,8 +134,8 @@ static void ec_lengths(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 out:
 	EVP_PKEY_free(pk);
 	sa_buf_free(&sig);
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
 }
 
 /* Many P-256 signatures: length, encoding and validity of each. */
@@ -217,8 +217,8 @@ static void ec_many(sa_case_ctx *ctx, CK_SESSION_HANDLE s)
 out:
 	EVP_PKEY_free(pk);
 	sa_buf_free(&sig);
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
 }
 
 void sa_ss_sig03(sa_case_ctx *ctx)
@@ -232,7 +232,7 @@ void sa_ss_sig03(sa_case_ctx *ctx)
 		ec_lengths(ctx, s, &ec_lens[i]);
 	ec_many(ctx, s);
 out:
-	sa_ss_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- SIG-04 ---- */
@@ -388,8 +388,8 @@ out:
 	EVP_PKEY_free(pk);
 	sa_buf_free(&s2);
 	sa_buf_free(&s1);
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
 }
 
 /* One RFC vector. Returns false when the import was refused. */
@@ -454,8 +454,8 @@ static bool ed_kat_run(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 	sa_p11_check_rv(ctx, what, rv, CKR_OK, SA_STRICT_ONLY);
 out:
 	EVP_PKEY_free(pk);
-	sa_ss_destroy(ctx, s, &pubh);
-	sa_ss_destroy(ctx, s, &key);
+	sa_p11_destroy(ctx, s, &pubh);
+	sa_p11_destroy(ctx, s, &key);
 	sa_buf_free(&sig);
 	sa_buf_free(&pubb);
 	sa_buf_free(&want);
@@ -489,5 +489,5 @@ void sa_ss_sig04(sa_case_ctx *ctx)
 			ed_fallback(ctx, s, c);
 	}
 out:
-	sa_ss_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }

@@ -61,10 +61,7 @@
 /** Set-up: RW session on the case's slot with the user logged in. ERROR
  * verdict and a negative code on failure; *out is then closed or invalid. */
 int sa_ss_open(sa_case_ctx *ctx, CK_SESSION_HANDLE *out);
-/** Close *s (result ignored), set it invalid. */
-void sa_ss_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s);
-/** C_DestroyObject(*h) unless invalid (result ignored); sets it invalid. */
-void sa_ss_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h);
+/* Clean-up: sa_p11_close() and sa_p11_destroy() (sigaudit/p11.h). */
 /** Set-up check: CKR_OK gives 0; else ERROR "set-up: <what> returned ..". */
 int sa_ss_setup(sa_case_ctx *ctx, CK_RV rv, const char *what);
 

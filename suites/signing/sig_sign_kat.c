@@ -139,7 +139,7 @@ static size_t kat_rsa_group(sa_case_ctx *ctx, CK_SESSION_HANDLE s, json_t *g,
 	}
 out:
 	EVP_PKEY_free(pk);
-	sa_ss_destroy(ctx, s, &key);
+	sa_p11_destroy(ctx, s, &key);
 	sa_buf_free(&sig);
 	sa_buf_free(&want);
 	sa_buf_free(&msg);
@@ -358,10 +358,10 @@ static size_t kat_hmac(sa_case_ctx *ctx, CK_SESSION_HANDLE s)
 			if (sa_case_has_mech(ctx, hmac_mechs[j].mech))
 				ran += kat_hmac_one(ctx, s, h, k, j, &data,
 				                    key.len);
-		sa_ss_destroy(ctx, s, &h);
+		sa_p11_destroy(ctx, s, &h);
 	}
 out:
-	sa_ss_destroy(ctx, s, &h);
+	sa_p11_destroy(ctx, s, &h);
 	sa_buf_free(&data);
 	sa_buf_free(&key);
 	return ran;
@@ -457,5 +457,5 @@ void sa_ss_sig05(sa_case_ctx *ctx)
 		                  "and no HMAC or digest mechanism or key the "
 		                  "token accepts (see notes)");
 out:
-	sa_ss_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }

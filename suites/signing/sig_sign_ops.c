@@ -173,10 +173,10 @@ out:
 	sa_buf_free(&bad);
 	sa_buf_free(&sig);
 	sa_buf_free(&in);
-	sa_ss_destroy(ctx, s, &priv2);
-	sa_ss_destroy(ctx, s, &pub2);
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
+	sa_p11_destroy(ctx, s, &priv2);
+	sa_p11_destroy(ctx, s, &pub2);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
 	return ran;
 }
 
@@ -194,7 +194,7 @@ void sa_ss_sig06(sa_case_ctx *ctx)
 		sa_case_skip(ctx, "the token offers none of SHA256-RSA-PKCS, "
 		                  "ECDSA P-256, EdDSA Ed25519 (see notes)");
 out:
-	sa_ss_close(ctx, &s);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- SIG-07 ---- */
@@ -455,11 +455,11 @@ out:
 	EVP_PKEY_free(pk);
 	sa_buf_free(&s2);
 	sa_buf_free(&s1);
-	sa_ss_destroy(ctx, s, &epriv);
-	sa_ss_destroy(ctx, s, &epub);
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
-	sa_ss_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &epriv);
+	sa_p11_destroy(ctx, s, &epub);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_close(ctx, &s);
 }
 
 /* ---- SIG-08 ---- */
@@ -552,9 +552,9 @@ void sa_ss_sig08(sa_case_ctx *ctx)
 		sa_case_skip(ctx, "the token lists neither CKM_RSA_PKCS nor "
 		                  "CKM_RSA_X_509");
 out:
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
-	sa_ss_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_close(ctx, &s);
 }
 
 /* SIG-08b: alone in its case because SoftHSM2 2.6.1 ends the process
@@ -581,7 +581,7 @@ void sa_ss_sig08b(sa_case_ctx *ctx)
 	sa_p11_check_rv(ctx, "CKM_RSA_X_509: k + 1 = 257 bytes", rv,
 	                CKR_DATA_LEN_RANGE, SA_STRICT_ONLY);
 out:
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
-	sa_ss_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_close(ctx, &s);
 }

@@ -155,9 +155,9 @@ void sa_ss_sig02_grid(sa_case_ctx *ctx)
 		sa_case_skip(ctx, "the token lists no RSA-PSS mechanism");
 out:
 	EVP_PKEY_free(pk);
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
-	sa_ss_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_close(ctx, &s);
 }
 
 /* Parameters that must be refused: at C_SignInit (strict) or, leniently,
@@ -285,7 +285,7 @@ void sa_ss_sig02_param(sa_case_ctx *ctx)
 	if (!ran)
 		sa_case_skip(ctx, "the token lists no RSA-PSS mechanism");
 out:
-	sa_ss_destroy(ctx, s, &priv);
-	sa_ss_destroy(ctx, s, &pub);
-	sa_ss_close(ctx, &s);
+	sa_p11_destroy(ctx, s, &priv);
+	sa_p11_destroy(ctx, s, &pub);
+	sa_p11_close(ctx, &s);
 }

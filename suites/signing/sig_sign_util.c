@@ -64,24 +64,6 @@ out:
 	return rc;
 }
 
-void sa_ss_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s)
-{
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-
-	if (f != NULL && *s != CK_INVALID_HANDLE)
-		(void)f->C_CloseSession(*s);
-	*s = CK_INVALID_HANDLE;
-}
-
-void sa_ss_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h)
-{
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-
-	if (f != NULL && *h != CK_INVALID_HANDLE && s != CK_INVALID_HANDLE)
-		(void)f->C_DestroyObject(s, *h);
-	*h = CK_INVALID_HANDLE;
-}
-
 /* ---- keys ---- */
 
 /* A refused generation leaves no handles to use or destroy, whatever the

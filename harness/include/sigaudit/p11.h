@@ -60,6 +60,13 @@ size_t sa_p11_pin_len(sa_case_ctx *ctx, CK_USER_TYPE who);
  * Returns the CK_RV. */
 CK_RV sa_p11_open(sa_case_ctx *ctx, CK_FLAGS flags, CK_SESSION_HANDLE *out);
 
+/** Close *s if it is open, and mark it closed. Errors are ignored: this is
+ * clean-up, whatever the case found out is already recorded. */
+void sa_p11_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s);
+/** Destroy *h in session s if both are valid, and mark it gone (clean-up,
+ * errors ignored). */
+void sa_p11_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h);
+
 /** Count the objects the session can see whose CKA_LABEL is `label`
  * (stops at 64): how cases prove that a refused call created nothing, or
  * that an object is gone. Returns the first CK_RV that is not CKR_OK; *n
