@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cv_limbo_cli.h"
 #include "runner.h"
 
 static const sa_opt no_opts[] = {{NULL, 0, NULL, NULL}};
@@ -55,6 +56,15 @@ static const sa_opt compare_opts[] = {
 
 static int cmd_version(const sa_cmd *cmd, int argc, char **argv);
 
+/* x509-limbo's harness protocol (catalogue certval.md §4.3): one testcase
+ * file on stdin, one result JSON on stdout, so limbo's own runner can drive
+ * sigaudit's validation engine. The body lives with the suite. */
+static int cmd_limbo_harness(const sa_cmd *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	return sa_cv_limbo_harness_main(argc, argv);
+}
+
 static const sa_cmd commands[] = {
     {"list", "list [--suite S,...] [--case ID,...] [--tag T] [--json]",
      "List suites and cases with their IDs, tags and titles. Needs no device.",
@@ -74,6 +84,10 @@ static const sa_cmd commands[] = {
      "Show the same cases across several runs (modules, versions) side by "
      "side.",
      compare_opts, sa_cmd_compare},
+    {"limbo-harness", "limbo-harness < limbo.json > result.json",
+     "Act as an x509-limbo harness: validate the testcases on stdin with "
+     "the built-in engine (OpenSSL) and print one LimboResult.",
+     no_opts, cmd_limbo_harness},
     {"version", "version", "Print the version.", no_opts, cmd_version},
 };
 
@@ -90,7 +104,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: sigaudit <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < SA_COUNTOF(commands); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name,
+		fprintf(f, "  %-13s %s\n", commands[i].name,
 		        commands[i].summary);
 	fprintf(f, "\nsigaudit <command> --help shows a command's options.\n"
 	           "exit codes: 0 no failures, 2 a case failed, 1 harness "
