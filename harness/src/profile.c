@@ -99,6 +99,8 @@ struct sa_profile {
 	char *cavp_dir;
 	char *pkits_dir;
 	char *limbo_dir;
+	char *validator_command;
+	unsigned validator_timeout;
 	bool strict;
 	char *pin_env[2];
 	char *pin_file[2];
@@ -122,6 +124,7 @@ enum sa_profile_sec {
 	SA_PROFILE_SEC_RUN,
 	SA_PROFILE_SEC_EXPOSURE,
 	SA_PROFILE_SEC_VECTORS,
+	SA_PROFILE_SEC_VALIDATOR,
 	SA_PROFILE_SEC_WAIVER,
 	SA_PROFILE_SEC_ARTEFACT,
 };
@@ -134,6 +137,7 @@ static const char *const sec_names[] = {
     [SA_PROFILE_SEC_RUN] = "run",
     [SA_PROFILE_SEC_EXPOSURE] = "exposure",
     [SA_PROFILE_SEC_VECTORS] = "vectors",
+    [SA_PROFILE_SEC_VALIDATOR] = "validator",
     [SA_PROFILE_SEC_WAIVER] = "waiver",
     [SA_PROFILE_SEC_ARTEFACT] = "artefact",
 };
@@ -183,6 +187,8 @@ enum sa_profile_field {
 	SA_PROFILE_FIELD_CAVP,
 	SA_PROFILE_FIELD_PKITS,
 	SA_PROFILE_FIELD_LIMBO,
+	SA_PROFILE_FIELD_VALIDATOR_COMMAND,
+	SA_PROFILE_FIELD_VALIDATOR_TIMEOUT,
 	SA_PROFILE_FIELD_ART_TYPE,
 	SA_PROFILE_FIELD_ART_FILE,
 	SA_PROFILE_FIELD_ART_DATA,
@@ -231,6 +237,8 @@ static const struct key_def key_defs[] = {
 	KEY_(VECTORS, "cavp",             PATH,    CAVP,          false)
 	KEY_(VECTORS, "pkits",            PATH,    PKITS,         false)
 	KEY_(VECTORS, "limbo",            PATH,    LIMBO,         false)
+	KEY_(VALIDATOR, "command",        TEXT,    VALIDATOR_COMMAND, false)
+	KEY_(VALIDATOR, "timeout",        TIMEOUT, VALIDATOR_TIMEOUT, false)
 	KEY_(WAIVER,  "reason",           TEXT,    REASON,        true)
 	KEY_(WAIVER,  "approver",         TEXT,    APPROVER,      true)
 	KEY_(WAIVER,  "expires",          DATE,    EXPIRES,       false)
@@ -735,8 +743,8 @@ static int begin_section(struct parse *ps, const char *line, size_t n)
 	}
 	P_ENSURE(ps->sec != SA_PROFILE_SEC_NONE, ps, SA_E_PROFILE,
 	         "unknown section [%s] (sections: profile, environment, "
-	         "pkcs11, run, exposure, vectors, waiver <CASE-ID>, "
-	         "artefact <NAME>)",
+	         "pkcs11, run, exposure, vectors, validator, waiver "
+	         "<CASE-ID>, artefact <NAME>)",
 	         name);
 	snprintf(ps->section, sizeof(ps->section), "%s", name);
 	rc = note(ps, ps->section, NULL);
@@ -956,6 +964,8 @@ static char **string_field(struct parse *ps, enum sa_profile_field f)
 		return &p->pkits_dir;
 	case SA_PROFILE_FIELD_LIMBO:
 		return &p->limbo_dir;
+	case SA_PROFILE_FIELD_VALIDATOR_COMMAND:
+		return &p->validator_command;
 	case SA_PROFILE_FIELD_REASON:
 		return w ? &w->reason : NULL;
 	case SA_PROFILE_FIELD_APPROVER:
@@ -977,6 +987,7 @@ static char **string_field(struct parse *ps, enum sa_profile_field f)
 	case SA_PROFILE_FIELD_ART_TYPE:
 	case SA_PROFILE_FIELD_STRICT:
 	case SA_PROFILE_FIELD_TIMEOUT:
+	case SA_PROFILE_FIELD_VALIDATOR_TIMEOUT:
 	case SA_PROFILE_FIELD_EXPOSURE:
 		break;
 	}
@@ -1136,6 +1147,9 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 	case SA_PROFILE_FIELD_TIMEOUT:
 		ps->p->timeout = t;
 		break;
+	case SA_PROFILE_FIELD_VALIDATOR_TIMEOUT:
+		ps->p->validator_timeout = t;
+		break;
 	case SA_PROFILE_FIELD_EXPOSURE:
 		ps->p->exposure[d->comp] = level;
 		break;
@@ -1278,6 +1292,7 @@ void sa_profile_free(sa_profile *p)
 	free(p->cavp_dir);
 	free(p->pkits_dir);
 	free(p->limbo_dir);
+	free(p->validator_command);
 	free(p);
 }
 
@@ -1509,6 +1524,16 @@ const char *sa_profile_init_args(const sa_profile *p)
 const char *sa_profile_disposable_label(const sa_profile *p)
 {
 	return p ? p->disposable : NULL;
+}
+
+const char *sa_profile_validator_command(const sa_profile *p)
+{
+	return p ? p->validator_command : NULL;
+}
+
+unsigned sa_profile_validator_timeout(const sa_profile *p)
+{
+	return p ? p->validator_timeout : 0;
 }
 
 const char *sa_profile_vectors_dir(const sa_profile *p, const char *set)
@@ -1870,6 +1895,14 @@ json_t *sa_profile_to_json(const sa_profile *p)
 	     jset_str(vec, "cavp", p->cavp_dir) &&
 	     jset_str(vec, "pkits", p->pkits_dir) &&
 	     jset_str(vec, "limbo", p->limbo_dir);
+	if (ok && p->validator_command != NULL) {
+		json_t *v = json_pack("{s:s}", "command", p->validator_command);
+		if (v != NULL && p->validator_timeout > 0)
+			json_object_set_new(v, "timeout",
+			                    json_integer(p->validator_timeout));
+		ok =
+		    v != NULL && json_object_set_new(root, "validator", v) == 0;
+	}
 	if (ok && p->timeout > 0)
 		ok = jset(run, "timeout", json_integer(p->timeout));
 	for (int c = 0; ok && c < SA_COMPONENT_COUNT_; c++) {

@@ -26,12 +26,8 @@
 #include "cv_x509.h"
 #include "suite.h"
 
-/* Until the profile has a key for it (proposed: [validator NAME] command =
- * ..., timeout_ms = ...), the external validator's command line comes from
- * the environment. */
-#define CV_LIMBO_VALIDATOR_ENV "SIGAUDIT_LIMBO_VALIDATOR"
-#define CV_LIMBO_TIMEOUT_ENV   "SIGAUDIT_LIMBO_TIMEOUT_MS"
-#define CV_LIMBO_TIMEOUT_MS    10000u
+/* Per testcase, when the profile's [validator] timeout does not say. */
+#define CV_LIMBO_TIMEOUT_MS 10000u
 
 typedef struct cv_sources {
 	glob_t g;
@@ -362,22 +358,16 @@ static void pkits_section(sa_case_ctx *ctx, const json_t *rows, const char *sec,
 
 static const char *validator_command(sa_case_ctx *ctx, unsigned *timeout_ms)
 {
-	const char *cmd = getenv(CV_LIMBO_VALIDATOR_ENV);
-	const char *t = getenv(CV_LIMBO_TIMEOUT_ENV);
-	char *end;
+	const sa_profile *p = sa_case_profile(ctx);
+	const char *cmd = sa_profile_validator_command(p);
+	unsigned t = sa_profile_validator_timeout(p);
 
-	*timeout_ms = CV_LIMBO_TIMEOUT_MS;
+	*timeout_ms = t > 0 && t <= 600 ? t * 1000u : CV_LIMBO_TIMEOUT_MS;
 	if (cmd == NULL || cmd[0] == '\0') {
-		sa_case_skip(
-		    ctx, "no external validator: set " CV_LIMBO_VALIDATOR_ENV
-		         " to a command speaking the x509-limbo harness "
-		         "protocol");
+		sa_case_skip(ctx, "no external validator: the profile's "
+		                  "[validator] command names none (a command "
+		                  "speaking the x509-limbo harness protocol)");
 		return NULL;
-	}
-	if (t != NULL) {
-		long v = strtol(t, &end, 10);
-		if (*end == '\0' && v > 0 && v <= 600000)
-			*timeout_ms = (unsigned)v;
 	}
 	sa_case_note(ctx, "validator: %.200s; %u ms per testcase", cmd,
 	             *timeout_ms);

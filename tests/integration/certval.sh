@@ -48,6 +48,18 @@ profile=$T_TMP/certval.ini
 sed 's/^timeout = .*/timeout = 600/' "$SA_ROOT/hsm-profiles/softhsm2.ini" >"$profile"
 
 # run OUT CASES [sigaudit run options...]: exit status in $code.
+# with_validator COMMAND MS: $vprofile is $profile plus a [validator]
+# section (the external validator under audit, and its time per testcase).
+with_validator()
+{
+	vprofile=$T_TMP/validator.ini
+	{
+		cat "$profile"
+		printf '\n[validator]\ncommand = %s\ntimeout = %s\n' "$1" \
+			$((($2 + 999) / 1000))
+	} >"$vprofile"
+}
+
 run()
 {
 	local out=$1 cases=$2
@@ -230,8 +242,8 @@ src=limbo/limbo-subset.json
 ext()
 {
 	out=$T_TMP/ext-$1
-	SIGAUDIT_LIMBO_VALIDATOR=$2 SIGAUDIT_LIMBO_TIMEOUT_MS=${3:-20000} \
-		run "$out" CV-LIMBO-02 --vectors limbo="$4"
+	with_validator "$2" "${3:-20000}"
+	profile=$vprofile run "$out" CV-LIMBO-02 --vectors limbo="$4"
 	t=$(block "$out" CV-LIMBO-02 "$src" target)
 	r=$(block "$out" CV-LIMBO-02 "$src" reference)
 }
@@ -278,8 +290,8 @@ jq -r '.testcases[] | "pkits::test\(.id) \(if .expected == "VALID" then "SUCCESS
 pext()
 {
 	out=$T_TMP/pext-$1
-	SIGAUDIT_LIMBO_VALIDATOR=$2 SIGAUDIT_LIMBO_TIMEOUT_MS=20000 \
-		run "$out" CV-LIMBO-03 --vectors pkits="$T_TMP/pkits-sub.json" --vectors cavp="$cavp"
+	with_validator "$2" 20000
+	profile=$vprofile run "$out" CV-LIMBO-03 --vectors pkits="$T_TMP/pkits-sub.json" --vectors cavp="$cavp"
 }
 pext table "$validator table $T_TMP/ptable.txt"
 t=$(block "$out" CV-LIMBO-03 pkits/4.8 target)

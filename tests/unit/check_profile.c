@@ -185,6 +185,48 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* [vectors] and [validator]: where vector sets live and the external
+ * validator under audit; --vectors SET=PATH overrides a set. */
+START_TEST(test_vectors_and_validator)
+{
+	static const char text[] = "[vectors]\n"
+	                           "wycheproof = /w\n"
+	                           "cavp = /c\n"
+	                           "pkits = /p/pkits.json\n"
+	                           "limbo = /l.json\n"
+	                           "[validator]\n"
+	                           "command = ./validate --limbo\n"
+	                           "timeout = 7\n";
+	sa_profile *p = NULL;
+	sa_error err = SA_ERROR_INIT;
+	json_t *j;
+
+	ck_assert_int_eq(
+	    sa_profile_load_mem(&p, "v.ini", text, strlen(text), &err), SA_OK);
+	ck_assert_str_eq(sa_profile_vectors_dir(p, "wycheproof"), "/w");
+	ck_assert_str_eq(sa_profile_vectors_dir(p, "cavp"), "/c");
+	ck_assert_str_eq(sa_profile_vectors_dir(p, "pkits"), "/p/pkits.json");
+	ck_assert_str_eq(sa_profile_vectors_dir(p, "limbo"), "/l.json");
+	ck_assert_ptr_null(sa_profile_vectors_dir(p, "nist"));
+	ck_assert_str_eq(sa_profile_validator_command(p), "./validate --limbo");
+	ck_assert_uint_eq(sa_profile_validator_timeout(p), 7);
+	ck_assert_int_eq(sa_profile_set_vectors_dir(p, "pkits", "/q", &err),
+	                 SA_OK);
+	ck_assert_str_eq(sa_profile_vectors_dir(p, "pkits"), "/q");
+	ck_assert_int_lt(sa_profile_set_vectors_dir(p, "nist", "/q", &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "unknown vector set"));
+	j = sa_profile_to_json(p);
+	ck_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(j, "validator"), "command")),
+	                 "./validate --limbo");
+	ck_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(j, "vectors"), "pkits")),
+	                 "/q");
+	json_decref(j);
+	sa_profile_free(p);
+}
+END_TEST
+
 START_TEST(test_component_names)
 {
 	ck_assert_str_eq(sa_component_str(SA_COMPONENT_HSM), "hsm");
@@ -289,6 +331,11 @@ static const struct bad_profile bad[] = {
     BAD("[waiver A-1]\nreason = r\nexpiry = 2027-01-01\n", 3,
         "unknown key 'expiry' in [waiver A-1]"),
     BAD("module = /x\n", 1, "outside any section"),
+    BAD("[vectors]\nwycheproof = /w\npkitz = /p\n", 3,
+        "unknown key 'pkitz' in [vectors]"),
+    BAD("[validator]\ncommand = ./v\ntimeout = 0\n", 3, "bad timeout '0'"),
+    BAD("[validator]\ncommand =\n", 2, "empty value for command"),
+    BAD("[validator]\ncmd = ./v\n", 2, "unknown key 'cmd' in [validator]"),
     BAD("[pkcs11]\nmodule = /x\n\nmodule = /y\n", 4,
         "duplicate key 'module' in [pkcs11] (first at line 2)"),
     BAD("[environment]\nA = 1\nA = 2\n", 3, "duplicate key 'A'"),
@@ -1179,6 +1226,7 @@ static Suite *profile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_full_profile);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_vectors_and_validator);
 	tcase_add_test(tc, test_component_names);
 	tcase_add_test(tc, test_syntax_accepted);
 	tcase_add_test(tc, test_utf8_accepted);

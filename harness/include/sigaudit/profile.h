@@ -91,6 +91,13 @@ const char *sa_profile_vectors_dir(const sa_profile *p, const char *set);
 int sa_profile_set_vectors_dir(sa_profile *p, const char *set, const char *dir,
                                sa_error *err);
 
+/** [validator] command: a shell command speaking the x509-limbo harness
+ * protocol (one testcase JSON on stdin, one result JSON on stdout), the
+ * certificate validator under audit; NULL when none. timeout: seconds per
+ * testcase, 0 when not set. */
+const char *sa_profile_validator_command(const sa_profile *p);
+unsigned sa_profile_validator_timeout(const sa_profile *p);
+
 /** Whether a PIN source is configured (env var or file) for kind. */
 bool sa_profile_has_pin(const sa_profile *p, sa_pin_kind kind);
 /** Read the PIN into out (a secure buffer is recommended: SA_BUF_INIT_SECURE).
