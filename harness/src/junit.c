@@ -65,6 +65,23 @@ static void failed_checks(sa_buf *b, const json_t *rec)
 	}
 }
 
+/* A data-driven case's counts (DESIGN §7 "vectors"), so a CI dashboard shows
+ * how many vectors ran and disagreed without opening results.json. */
+static void vector_properties(sa_buf *b, const json_t *vec)
+{
+	static const char *const keys[] = {"total",      "agree",  "disagree",
+	                                   "acceptable", "errors", "skipped"};
+
+	if (!json_is_object(vec))
+		return;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		sa_buf_appendf(b,
+		               "<property name=\"vectors.%s\" value=\"%lld\"/>",
+		               keys[i],
+		               (long long)json_integer_value(
+		                   json_object_get(vec, keys[i])));
+}
+
 static void testcase(sa_buf *b, const json_t *rec)
 {
 	const char *v = str(rec, "verdict");
@@ -100,7 +117,9 @@ static void testcase(sa_buf *b, const json_t *rec)
 	sa_buf_append_str(b, "      <properties><property name=\"verdict\" "
 	                     "value=\"");
 	xml_escape(b, v);
-	sa_buf_append_str(b, "\"/></properties>\n    </testcase>\n");
+	sa_buf_append_str(b, "\"/>");
+	vector_properties(b, json_object_get(rec, "vectors"));
+	sa_buf_append_str(b, "</properties>\n    </testcase>\n");
 }
 
 static void suite(sa_buf *b, const json_t *doc, const char *name)

@@ -36,6 +36,13 @@ static json_t *sample(void)
 	sa_results_add_case(doc, rec("A-5", "skip", NULL, "no mech"));
 	sa_results_add_case(doc, rec("A-6", "waived", "none", "known"));
 	sa_results_add_case(doc, rec("A-7", "info", NULL, NULL));
+	{
+		json_t *v = rec("A-8", "pass", "strict", NULL);
+		json_object_set_new(v, "vectors",
+		                    json_pack("{s:i, s:i, s:i}", "total", 12,
+		                              "agree", 12, "disagree", 0));
+		sa_results_add_case(doc, v);
+	}
 	sa_results_finish(doc, 1795435231);
 	return doc;
 }
@@ -43,7 +50,7 @@ static json_t *sample(void)
 START_TEST(test_summary)
 {
 	json_t *doc = sample();
-	ck_assert_int_eq(sa_results_count(doc, "pass"), 2);
+	ck_assert_int_eq(sa_results_count(doc, "pass"), 3);
 	ck_assert_int_eq(sa_results_count(doc, "fail"), 1);
 	ck_assert_int_eq(sa_results_count(doc, "error"), 1);
 	ck_assert_int_eq(sa_results_count(doc, "skip"), 1);
@@ -51,7 +58,7 @@ START_TEST(test_summary)
 	ck_assert_int_eq(sa_results_count(doc, "info"), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(
 	                     json_object_get(doc, "conformance"), "strict")),
-	                 1);
+	                 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(
 	                     json_object_get(doc, "conformance"), "lenient")),
 	                 1);
@@ -81,7 +88,7 @@ START_TEST(test_roundtrip_and_junit)
 	snprintf(path, sizeof(path), "%s/junit.xml", tmpl);
 	ck_assert_int_eq(sa_junit_write(back, path, &err), SA_OK);
 	ck_assert_int_eq(sa_read_file(&xml, &len, path, 1 << 20, &err), SA_OK);
-	ck_assert_ptr_nonnull(strstr(xml, "tests=\"7\" failures=\"1\" "
+	ck_assert_ptr_nonnull(strstr(xml, "tests=\"8\" failures=\"1\" "
 	                                  "errors=\"1\" skipped=\"2\""));
 	ck_assert_ptr_nonnull(strstr(xml, "<failure type=\"fail\" "
 	                                  "message=\"bad &amp; worse\">"));
@@ -92,6 +99,11 @@ START_TEST(test_roundtrip_and_junit)
 	ck_assert_ptr_nonnull(strstr(xml, "title &lt;&amp;&gt; &quot;q&quot;"));
 	ck_assert_ptr_nonnull(strstr(xml, "check: w&lt;1&gt;"));
 	ck_assert_ptr_null(strstr(xml, "<&>"));
+	/* a data-driven case's counts are properties of its testcase */
+	ck_assert_ptr_nonnull(
+	    strstr(xml, "<property name=\"vectors.total\" value=\"12\"/>"));
+	ck_assert_ptr_nonnull(
+	    strstr(xml, "<property name=\"vectors.disagree\" value=\"0\"/>"));
 	free(xml);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/results.json", tmpl);
