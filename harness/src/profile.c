@@ -44,6 +44,8 @@
  * hundred. A bigger "PIN file" is the wrong file. */
 #define SA_PROFILE_PIN_FILE_MAX 4096
 #define SA_PROFILE_TIMEOUT_MAX  86400u
+/* [ocsp] requests: a latency sample, not a load test. */
+#define SA_PROFILE_COUNT_MAX 10000u
 
 /* Marker handed to inih in place of a value too long for its line buffer; the
  * reader rejects control characters in input, so it cannot occur there. */
@@ -101,6 +103,22 @@ struct sa_profile {
 	char *limbo_dir;
 	char *validator_command;
 	unsigned validator_timeout;
+	char *pki_anchors;
+	char *pki_intermediates;
+	char *pki_certs;
+	char *pki_crls;
+	char *pki_at;
+	long long pki_at_time;
+	char *ocsp_url;
+	char *ocsp_issuer;
+	char *ocsp_good;
+	char *ocsp_revoked;
+	char *ocsp_signer;
+	char *ocsp_unissued;
+	unsigned ocsp_requests;
+	unsigned ocsp_max_ms;
+	char *crl_url;
+	char *crl_issuer;
 	bool strict;
 	char *pin_env[2];
 	char *pin_file[2];
@@ -125,6 +143,9 @@ enum sa_profile_sec {
 	SA_PROFILE_SEC_EXPOSURE,
 	SA_PROFILE_SEC_VECTORS,
 	SA_PROFILE_SEC_VALIDATOR,
+	SA_PROFILE_SEC_PKI,
+	SA_PROFILE_SEC_OCSP,
+	SA_PROFILE_SEC_CRL,
 	SA_PROFILE_SEC_WAIVER,
 	SA_PROFILE_SEC_ARTEFACT,
 };
@@ -138,6 +159,9 @@ static const char *const sec_names[] = {
     [SA_PROFILE_SEC_EXPOSURE] = "exposure",
     [SA_PROFILE_SEC_VECTORS] = "vectors",
     [SA_PROFILE_SEC_VALIDATOR] = "validator",
+    [SA_PROFILE_SEC_PKI] = "pki",
+    [SA_PROFILE_SEC_OCSP] = "ocsp",
+    [SA_PROFILE_SEC_CRL] = "crl",
     [SA_PROFILE_SEC_WAIVER] = "waiver",
     [SA_PROFILE_SEC_ARTEFACT] = "artefact",
 };
@@ -163,6 +187,7 @@ enum sa_profile_val {
 	SA_PROFILE_VAL_ARTTYPE,
 	SA_PROFILE_VAL_MECH,
 	SA_PROFILE_VAL_TIME,
+	SA_PROFILE_VAL_COUNT,
 };
 
 /* Where it goes. */
@@ -189,6 +214,21 @@ enum sa_profile_field {
 	SA_PROFILE_FIELD_LIMBO,
 	SA_PROFILE_FIELD_VALIDATOR_COMMAND,
 	SA_PROFILE_FIELD_VALIDATOR_TIMEOUT,
+	SA_PROFILE_FIELD_PKI_ANCHORS,
+	SA_PROFILE_FIELD_PKI_INTERMEDIATES,
+	SA_PROFILE_FIELD_PKI_CERTS,
+	SA_PROFILE_FIELD_PKI_CRLS,
+	SA_PROFILE_FIELD_PKI_AT,
+	SA_PROFILE_FIELD_OCSP_URL,
+	SA_PROFILE_FIELD_OCSP_ISSUER,
+	SA_PROFILE_FIELD_OCSP_GOOD,
+	SA_PROFILE_FIELD_OCSP_REVOKED,
+	SA_PROFILE_FIELD_OCSP_SIGNER,
+	SA_PROFILE_FIELD_OCSP_UNISSUED,
+	SA_PROFILE_FIELD_OCSP_REQUESTS,
+	SA_PROFILE_FIELD_OCSP_MAX_MS,
+	SA_PROFILE_FIELD_CRL_URL,
+	SA_PROFILE_FIELD_CRL_ISSUER,
 	SA_PROFILE_FIELD_ART_TYPE,
 	SA_PROFILE_FIELD_ART_FILE,
 	SA_PROFILE_FIELD_ART_DATA,
@@ -239,6 +279,21 @@ static const struct key_def key_defs[] = {
 	KEY_(VECTORS, "limbo",            PATH,    LIMBO,         false)
 	KEY_(VALIDATOR, "command",        TEXT,    VALIDATOR_COMMAND, false)
 	KEY_(VALIDATOR, "timeout",        TIMEOUT, VALIDATOR_TIMEOUT, false)
+	KEY_(PKI,     "anchors",          FILE,    PKI_ANCHORS,   false)
+	KEY_(PKI,     "intermediates",    FILE,    PKI_INTERMEDIATES, false)
+	KEY_(PKI,     "certs",            FILE,    PKI_CERTS,     false)
+	KEY_(PKI,     "crls",             FILE,    PKI_CRLS,      false)
+	KEY_(PKI,     "at",               TIME,    PKI_AT,        false)
+	KEY_(OCSP,    "url",              TEXT,    OCSP_URL,      false)
+	KEY_(OCSP,    "issuer",           FILE,    OCSP_ISSUER,   false)
+	KEY_(OCSP,    "good",             FILE,    OCSP_GOOD,     false)
+	KEY_(OCSP,    "revoked",          FILE,    OCSP_REVOKED,  false)
+	KEY_(OCSP,    "signer",           FILE,    OCSP_SIGNER,   false)
+	KEY_(OCSP,    "unissued",         TEXT,    OCSP_UNISSUED, false)
+	KEY_(OCSP,    "requests",         COUNT,   OCSP_REQUESTS, false)
+	KEY_(OCSP,    "max_ms",           COUNT,   OCSP_MAX_MS,   false)
+	KEY_(CRL,     "url",              TEXT,    CRL_URL,       false)
+	KEY_(CRL,     "issuer",           FILE,    CRL_ISSUER,    false)
 	KEY_(WAIVER,  "reason",           TEXT,    REASON,        true)
 	KEY_(WAIVER,  "approver",         TEXT,    APPROVER,      true)
 	KEY_(WAIVER,  "expires",          DATE,    EXPIRES,       false)
@@ -743,7 +798,8 @@ static int begin_section(struct parse *ps, const char *line, size_t n)
 	}
 	P_ENSURE(ps->sec != SA_PROFILE_SEC_NONE, ps, SA_E_PROFILE,
 	         "unknown section [%s] (sections: profile, environment, "
-	         "pkcs11, run, exposure, vectors, validator, waiver "
+	         "pkcs11, run, exposure, vectors, validator, pki, ocsp, crl, "
+	         "waiver "
 	         "<CASE-ID>, artefact <NAME>)",
 	         name);
 	snprintf(ps->section, sizeof(ps->section), "%s", name);
@@ -966,6 +1022,32 @@ static char **string_field(struct parse *ps, enum sa_profile_field f)
 		return &p->limbo_dir;
 	case SA_PROFILE_FIELD_VALIDATOR_COMMAND:
 		return &p->validator_command;
+	case SA_PROFILE_FIELD_PKI_ANCHORS:
+		return &p->pki_anchors;
+	case SA_PROFILE_FIELD_PKI_INTERMEDIATES:
+		return &p->pki_intermediates;
+	case SA_PROFILE_FIELD_PKI_CERTS:
+		return &p->pki_certs;
+	case SA_PROFILE_FIELD_PKI_CRLS:
+		return &p->pki_crls;
+	case SA_PROFILE_FIELD_PKI_AT:
+		return &p->pki_at;
+	case SA_PROFILE_FIELD_OCSP_URL:
+		return &p->ocsp_url;
+	case SA_PROFILE_FIELD_OCSP_ISSUER:
+		return &p->ocsp_issuer;
+	case SA_PROFILE_FIELD_OCSP_GOOD:
+		return &p->ocsp_good;
+	case SA_PROFILE_FIELD_OCSP_REVOKED:
+		return &p->ocsp_revoked;
+	case SA_PROFILE_FIELD_OCSP_SIGNER:
+		return &p->ocsp_signer;
+	case SA_PROFILE_FIELD_OCSP_UNISSUED:
+		return &p->ocsp_unissued;
+	case SA_PROFILE_FIELD_CRL_URL:
+		return &p->crl_url;
+	case SA_PROFILE_FIELD_CRL_ISSUER:
+		return &p->crl_issuer;
 	case SA_PROFILE_FIELD_REASON:
 		return w ? &w->reason : NULL;
 	case SA_PROFILE_FIELD_APPROVER:
@@ -988,6 +1070,8 @@ static char **string_field(struct parse *ps, enum sa_profile_field f)
 	case SA_PROFILE_FIELD_STRICT:
 	case SA_PROFILE_FIELD_TIMEOUT:
 	case SA_PROFILE_FIELD_VALIDATOR_TIMEOUT:
+	case SA_PROFILE_FIELD_OCSP_REQUESTS:
+	case SA_PROFILE_FIELD_OCSP_MAX_MS:
 	case SA_PROFILE_FIELD_EXPOSURE:
 		break;
 	}
@@ -1132,6 +1216,12 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 		         "ed25519, ed448)",
 		         raw);
 		break;
+	case SA_PROFILE_VAL_COUNT:
+		P_ENSURE(parse_timeout(v, &t) && t <= SA_PROFILE_COUNT_MAX, ps,
+		         SA_E_PROFILE,
+		         "bad count for %s: '%.64s' (whole number, 1 to %u)",
+		         d->key, raw, SA_PROFILE_COUNT_MAX);
+		break;
 	case SA_PROFILE_VAL_TIME:
 		P_ENSURE(parse_time(v, &at_time), ps, SA_E_PROFILE,
 		         "bad validation time '%.64s' (use "
@@ -1150,6 +1240,12 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 	case SA_PROFILE_FIELD_VALIDATOR_TIMEOUT:
 		ps->p->validator_timeout = t;
 		break;
+	case SA_PROFILE_FIELD_OCSP_REQUESTS:
+		ps->p->ocsp_requests = t;
+		break;
+	case SA_PROFILE_FIELD_OCSP_MAX_MS:
+		ps->p->ocsp_max_ms = t;
+		break;
 	case SA_PROFILE_FIELD_EXPOSURE:
 		ps->p->exposure[d->comp] = level;
 		break;
@@ -1167,6 +1263,8 @@ static int set_key(struct parse *ps, const struct key_def *d, const char *raw)
 			ps->p->artefacts[ps->artefact].mech = mech;
 		else if (d->field == SA_PROFILE_FIELD_ART_AT)
 			ps->p->artefacts[ps->artefact].at_time = at_time;
+		else if (d->field == SA_PROFILE_FIELD_PKI_AT)
+			ps->p->pki_at_time = at_time;
 		break;
 	}
 	}
@@ -1293,6 +1391,19 @@ void sa_profile_free(sa_profile *p)
 	free(p->pkits_dir);
 	free(p->limbo_dir);
 	free(p->validator_command);
+	free(p->pki_anchors);
+	free(p->pki_intermediates);
+	free(p->pki_certs);
+	free(p->pki_crls);
+	free(p->pki_at);
+	free(p->ocsp_url);
+	free(p->ocsp_issuer);
+	free(p->ocsp_good);
+	free(p->ocsp_revoked);
+	free(p->ocsp_signer);
+	free(p->ocsp_unissued);
+	free(p->crl_url);
+	free(p->crl_issuer);
 	free(p);
 }
 
@@ -1382,6 +1493,33 @@ static int finish(struct parse *ps)
 	}
 	for (size_t i = 0; i < p->n_artefacts; i++)
 		SA_TRY(finish_artefact(ps, &p->artefacts[i]));
+	if (p->pki_anchors == NULL &&
+	    (p->pki_intermediates != NULL || p->pki_certs != NULL ||
+	     p->pki_crls != NULL || p->pki_at != NULL)) {
+		/* Without anchors no path can be built: the other keys alone
+		 * would make every CV-PKI case an error, not a finding. */
+		rc = perr_at(ps, sa_profile_key_line(p, "pki", NULL),
+		             SA_E_PROFILE,
+		             "[pki] has no anchors (the trust anchors of the "
+		             "audited CA)");
+		goto out;
+	}
+	if ((p->ocsp_url != NULL || p->ocsp_issuer != NULL ||
+	     p->ocsp_good != NULL || p->ocsp_revoked != NULL ||
+	     p->ocsp_signer != NULL || p->ocsp_unissued != NULL ||
+	     p->ocsp_requests > 0 || p->ocsp_max_ms > 0) &&
+	    (p->ocsp_url == NULL || p->ocsp_issuer == NULL)) {
+		/* Every CV-OCSP request names the issuer (RFC 6960 §4.1.1
+		 * CertID): without url and issuer nothing can be asked. */
+		rc = perr_at(ps, sa_profile_key_line(p, "ocsp", NULL),
+		             SA_E_PROFILE, "[ocsp] needs url and issuer");
+		goto out;
+	}
+	if (p->crl_issuer != NULL && p->crl_url == NULL) {
+		rc = perr_at(ps, sa_profile_key_line(p, "crl", NULL),
+		             SA_E_PROFILE, "[crl] needs url");
+		goto out;
+	}
 	if (p->module == NULL) {
 		for (size_t i = 0;
 		     i < sizeof(needs_module) / sizeof(needs_module[0]); i++) {
@@ -1534,6 +1672,71 @@ const char *sa_profile_validator_command(const sa_profile *p)
 unsigned sa_profile_validator_timeout(const sa_profile *p)
 {
 	return p ? p->validator_timeout : 0;
+}
+
+const char *sa_profile_pki_path(const sa_profile *p, const char *key)
+{
+	if (p == NULL || key == NULL)
+		return NULL;
+	if (strcmp(key, "anchors") == 0)
+		return p->pki_anchors;
+	if (strcmp(key, "intermediates") == 0)
+		return p->pki_intermediates;
+	if (strcmp(key, "certs") == 0)
+		return p->pki_certs;
+	if (strcmp(key, "crls") == 0)
+		return p->pki_crls;
+	return NULL;
+}
+
+const char *sa_profile_pki_at(const sa_profile *p)
+{
+	return p ? p->pki_at : NULL;
+}
+
+long long sa_profile_pki_at_time(const sa_profile *p)
+{
+	return p ? p->pki_at_time : 0;
+}
+
+const char *sa_profile_ocsp(const sa_profile *p, const char *key)
+{
+	if (p == NULL || key == NULL)
+		return NULL;
+	if (strcmp(key, "url") == 0)
+		return p->ocsp_url;
+	if (strcmp(key, "issuer") == 0)
+		return p->ocsp_issuer;
+	if (strcmp(key, "good") == 0)
+		return p->ocsp_good;
+	if (strcmp(key, "revoked") == 0)
+		return p->ocsp_revoked;
+	if (strcmp(key, "signer") == 0)
+		return p->ocsp_signer;
+	if (strcmp(key, "unissued") == 0)
+		return p->ocsp_unissued;
+	return NULL;
+}
+
+unsigned sa_profile_ocsp_requests(const sa_profile *p)
+{
+	return p ? p->ocsp_requests : 0;
+}
+
+unsigned sa_profile_ocsp_max_ms(const sa_profile *p)
+{
+	return p ? p->ocsp_max_ms : 0;
+}
+
+const char *sa_profile_crl(const sa_profile *p, const char *key)
+{
+	if (p == NULL || key == NULL)
+		return NULL;
+	if (strcmp(key, "url") == 0)
+		return p->crl_url;
+	if (strcmp(key, "issuer") == 0)
+		return p->crl_issuer;
+	return NULL;
 }
 
 const char *sa_profile_vectors_dir(const sa_profile *p, const char *set)
@@ -1902,6 +2105,44 @@ json_t *sa_profile_to_json(const sa_profile *p)
 			                    json_integer(p->validator_timeout));
 		ok =
 		    v != NULL && json_object_set_new(root, "validator", v) == 0;
+	}
+	if (ok && p->pki_anchors != NULL) {
+		json_t *v = json_object();
+		ok = v != NULL && jset_str(v, "anchors", p->pki_anchors) &&
+		     jset_str(v, "intermediates", p->pki_intermediates) &&
+		     jset_str(v, "certs", p->pki_certs) &&
+		     jset_str(v, "crls", p->pki_crls) &&
+		     jset_str(v, "at", p->pki_at);
+		if (!ok)
+			json_decref(v);
+		else
+			ok = json_object_set_new(root, "pki", v) == 0;
+	}
+	if (ok && p->ocsp_url != NULL) {
+		json_t *v = json_object();
+		ok = v != NULL && jset_str(v, "url", p->ocsp_url) &&
+		     jset_str(v, "issuer", p->ocsp_issuer) &&
+		     jset_str(v, "good", p->ocsp_good) &&
+		     jset_str(v, "revoked", p->ocsp_revoked) &&
+		     jset_str(v, "signer", p->ocsp_signer) &&
+		     jset_str(v, "unissued", p->ocsp_unissued) &&
+		     (p->ocsp_requests == 0 ||
+		      jset(v, "requests", json_integer(p->ocsp_requests))) &&
+		     (p->ocsp_max_ms == 0 ||
+		      jset(v, "max_ms", json_integer(p->ocsp_max_ms)));
+		if (!ok)
+			json_decref(v);
+		else
+			ok = json_object_set_new(root, "ocsp", v) == 0;
+	}
+	if (ok && p->crl_url != NULL) {
+		json_t *v = json_object();
+		ok = v != NULL && jset_str(v, "url", p->crl_url) &&
+		     jset_str(v, "issuer", p->crl_issuer);
+		if (!ok)
+			json_decref(v);
+		else
+			ok = json_object_set_new(root, "crl", v) == 0;
 	}
 	if (ok && p->timeout > 0)
 		ok = jset(run, "timeout", json_integer(p->timeout));

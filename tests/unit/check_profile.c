@@ -227,6 +227,87 @@ START_TEST(test_vectors_and_validator)
 }
 END_TEST
 
+/* [pki]: the audited CA's hierarchy; paths relative to the profile. */
+START_TEST(test_pki)
+{
+	static const char text[] = "[pki]\n"
+	                           "anchors = root.pem\n"
+	                           "intermediates = /x/ca.pem\n"
+	                           "certs = samples\n"
+	                           "crls = crl.pem\n"
+	                           "at = 2026-11-23T10:00:00Z\n";
+	sa_profile *p = NULL;
+	sa_error err = SA_ERROR_INIT;
+	json_t *j;
+
+	ck_assert_int_eq(
+	    sa_profile_load_mem(&p, "/etc/ca/p.ini", text, strlen(text), &err),
+	    SA_OK);
+	ck_assert_str_eq(sa_profile_pki_path(p, "anchors"), "/etc/ca/root.pem");
+	ck_assert_str_eq(sa_profile_pki_path(p, "intermediates"), "/x/ca.pem");
+	ck_assert_str_eq(sa_profile_pki_path(p, "certs"), "/etc/ca/samples");
+	ck_assert_str_eq(sa_profile_pki_path(p, "crls"), "/etc/ca/crl.pem");
+	ck_assert_ptr_null(sa_profile_pki_path(p, "ocsp"));
+	ck_assert_str_eq(sa_profile_pki_at(p), "2026-11-23T10:00:00Z");
+	ck_assert_int_eq(sa_profile_pki_at_time(p), 1795428000LL);
+	j = sa_profile_to_json(p);
+	ck_assert_str_eq(json_string_value(json_object_get(
+	                     json_object_get(j, "pki"), "certs")),
+	                 "/etc/ca/samples");
+	json_decref(j);
+	sa_profile_free(p);
+	ck_assert_ptr_null(sa_profile_pki_path(NULL, "anchors"));
+	ck_assert_ptr_null(sa_profile_pki_at(NULL));
+}
+END_TEST
+
+/* [ocsp] and [crl]: the live revocation endpoints; files relative to the
+ * profile, url as written. */
+START_TEST(test_ocsp_crl)
+{
+	static const char text[] = "[ocsp]\n"
+	                           "url = http://127.0.0.1:8080/\n"
+	                           "issuer = ca.pem\n"
+	                           "good = /x/good.pem\n"
+	                           "revoked = revoked.pem\n"
+	                           "signer = ocsp.pem\n"
+	                           "unissued = 7369676175646974\n"
+	                           "requests = 50\n"
+	                           "[crl]\n"
+	                           "url = http://127.0.0.1:8081/ca.crl\n";
+	sa_profile *p = NULL;
+	sa_error err = SA_ERROR_INIT;
+	json_t *j;
+
+	ck_assert_int_eq(
+	    sa_profile_load_mem(&p, "/etc/ca/p.ini", text, strlen(text), &err),
+	    SA_OK);
+	ck_assert_str_eq(sa_profile_ocsp(p, "url"), "http://127.0.0.1:8080/");
+	ck_assert_str_eq(sa_profile_ocsp(p, "issuer"), "/etc/ca/ca.pem");
+	ck_assert_str_eq(sa_profile_ocsp(p, "good"), "/x/good.pem");
+	ck_assert_str_eq(sa_profile_ocsp(p, "revoked"), "/etc/ca/revoked.pem");
+	ck_assert_str_eq(sa_profile_ocsp(p, "signer"), "/etc/ca/ocsp.pem");
+	ck_assert_str_eq(sa_profile_ocsp(p, "unissued"), "7369676175646974");
+	ck_assert_ptr_null(sa_profile_ocsp(p, "nonce"));
+	ck_assert_uint_eq(sa_profile_ocsp_requests(p), 50);
+	ck_assert_str_eq(sa_profile_crl(p, "url"),
+	                 "http://127.0.0.1:8081/ca.crl");
+	ck_assert_ptr_null(sa_profile_crl(p, "issuer"));
+	j = sa_profile_to_json(p);
+	ck_assert_int_eq(json_integer_value(json_object_get(
+	                     json_object_get(j, "ocsp"), "requests")),
+	                 50);
+	ck_assert_str_eq(json_string_value(
+	                     json_object_get(json_object_get(j, "crl"), "url")),
+	                 "http://127.0.0.1:8081/ca.crl");
+	json_decref(j);
+	sa_profile_free(p);
+	ck_assert_ptr_null(sa_profile_ocsp(NULL, "url"));
+	ck_assert_uint_eq(sa_profile_ocsp_requests(NULL), 0);
+	ck_assert_ptr_null(sa_profile_crl(NULL, "url"));
+}
+END_TEST
+
 START_TEST(test_component_names)
 {
 	ck_assert_str_eq(sa_component_str(SA_COMPONENT_HSM), "hsm");
@@ -336,6 +417,20 @@ static const struct bad_profile bad[] = {
     BAD("[validator]\ncommand = ./v\ntimeout = 0\n", 3, "bad timeout '0'"),
     BAD("[validator]\ncommand =\n", 2, "empty value for command"),
     BAD("[validator]\ncmd = ./v\n", 2, "unknown key 'cmd' in [validator]"),
+    BAD("[pki]\ncerts = /c\n", 1, "[pki] has no anchors"),
+    BAD("[pki]\nanchors = /a\nat = 2026-11-23\n", 3, "bad validation time"),
+    BAD("[pki]\nanchors = /a\nroots = /r\n", 3, "unknown key 'roots' in [pki]"),
+    BAD("[pki]\nanchors =\n", 2, "empty value for anchors"),
+    BAD("[ocsp]\ngood = /g.pem\n", 1, "[ocsp] needs url and issuer"),
+    BAD("[ocsp]\nurl = http://o/\n", 1, "[ocsp] needs url and issuer"),
+    BAD("[ocsp]\nurl = http://o/\nissuer = /i\nrequests = 0\n", 4,
+        "bad count for requests: '0'"),
+    BAD("[ocsp]\nurl = http://o/\nissuer = /i\nrequests = 10001\n", 4,
+        "bad count for requests"),
+    BAD("[ocsp]\nurl = http://o/\nresponder = /r\n", 3,
+        "unknown key 'responder' in [ocsp]"),
+    BAD("[crl]\nissuer = /i\n", 1, "[crl] needs url"),
+    BAD("[crl]\nurl =\n", 2, "empty value for url"),
     BAD("[pkcs11]\nmodule = /x\n\nmodule = /y\n", 4,
         "duplicate key 'module' in [pkcs11] (first at line 2)"),
     BAD("[environment]\nA = 1\nA = 2\n", 3, "duplicate key 'A'"),
@@ -1185,6 +1280,15 @@ START_TEST(test_shipped_template)
 	    "mechanism",
 	    "chain",
 	    "at",
+	    "[pki]",
+	    "anchors",
+	    "intermediates",
+	    "certs",
+	    "crls",
+	    "[ocsp]",
+	    "requests",
+	    "unissued",
+	    "[crl]",
 	};
 	sa_profile *p = NULL;
 	sa_error err = SA_ERROR_INIT;
@@ -1227,6 +1331,8 @@ static Suite *profile_suite(void)
 	tcase_add_test(tc, test_full_profile);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_vectors_and_validator);
+	tcase_add_test(tc, test_pki);
+	tcase_add_test(tc, test_ocsp_crl);
 	tcase_add_test(tc, test_component_names);
 	tcase_add_test(tc, test_syntax_accepted);
 	tcase_add_test(tc, test_utf8_accepted);

@@ -98,6 +98,36 @@ int sa_profile_set_vectors_dir(sa_profile *p, const char *set, const char *dir,
 const char *sa_profile_validator_command(const sa_profile *p);
 unsigned sa_profile_validator_timeout(const sa_profile *p);
 
+/** [pki]: the audited CA's own hierarchy (cases CV-PKI-*). key "anchors":
+ * the trust anchors (PEM bundle or DER file; required when [pki] is present);
+ * "intermediates": PEM bundle of CA certificates; "certs": issued sample
+ * certificates, a PEM bundle or a directory of .pem/.crt/.der files; "crls":
+ * a CRL bundle or directory. Relative paths are taken from the profile's
+ * directory. NULL when not set. */
+const char *sa_profile_pki_path(const sa_profile *p, const char *key);
+/** [pki] at: the validation time YYYY-MM-DDTHH:MM:SSZ as written, or NULL
+ * (then: now); and the same in seconds since the epoch (0 when not set). */
+const char *sa_profile_pki_at(const sa_profile *p);
+long long sa_profile_pki_at_time(const sa_profile *p);
+
+/** [ocsp]: the live OCSP responder under audit (cases CV-OCSP-*). key "url":
+ * the responder URL (http://); "issuer": the CA certificate whose
+ * certificates it answers for (required with url); "good", "revoked": a
+ * certificate of that CA expected good / revoked; "signer": the responder
+ * certificate expected to sign (optional); "unissued": a serial (hex) the CA
+ * never issued (optional, default random). Paths are resolved relative to
+ * the profile. NULL when not set. */
+const char *sa_profile_ocsp(const sa_profile *p, const char *key);
+/** [ocsp] requests: size of the latency sample; 0 when not set. */
+unsigned sa_profile_ocsp_requests(const sa_profile *p);
+/** [ocsp] max_ms: the slowest acceptable response in ms (CV-OCSP-08; the
+ * default, 0 here, means the BR §4.10.2 10 s). */
+unsigned sa_profile_ocsp_max_ms(const sa_profile *p);
+/** [crl]: the CRL distribution point under audit (cases CV-CRL-*). key "url":
+ * where the CRL is fetched (http://, file:// read as well); "issuer": the CA
+ * certificate that signs it (default: [ocsp] issuer). NULL when not set. */
+const char *sa_profile_crl(const sa_profile *p, const char *key);
+
 /** Whether a PIN source is configured (env var or file) for kind. */
 bool sa_profile_has_pin(const sa_profile *p, sa_pin_kind kind);
 /** Read the PIN into out (a secure buffer is recommended: SA_BUF_INIT_SECURE).
