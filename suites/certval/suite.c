@@ -3,6 +3,9 @@
 static const sa_case_group *const groups[] = {
     &sa_certval_group_pkits,
     &sa_certval_group_limbo,
+    &sa_certval_group_lints,
+    &sa_certval_group_probes, /* CV-OCSP-* */
+    &sa_certval_group_crl,    /* CV-CRL-* */
     NULL,
 };
 
