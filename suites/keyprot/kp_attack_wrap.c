@@ -140,6 +140,42 @@ static void kp06_leak(struct kp06 *st, const char *variant,
 	st->n_leaks++;
 }
 
+/* The verdict of one KP-06 variant: recovering the target in clear is the
+ * finding; a token that refused every attempt, or let none succeed, holds. */
+static void kp06_verdict(struct kp06 *st, const char *what, unsigned before,
+                         unsigned tried, const char *noun)
+{
+	if (st->n_leaks > before)
+		sa_case_checkf(st->ctx, false, what,
+		               "refused, or no key recovered",
+		               "the target key came back in clear");
+	else
+		sa_case_checkf(st->ctx, true, what,
+		               "refused, or no key recovered",
+		               "no key recovered (%u %s tried)", tried, noun);
+}
+
+/* The AES-128 key a variant attacks with, kept for clean-up and logged. A
+ * token that refuses to make it has refused the attack: the check holds,
+ * with the reason. 0, or -1 when there is no key. */
+static int kp06_kek(struct kp06 *st, const char *what, const char *log,
+                    const sa_kp_opts *o, CK_OBJECT_HANDLE *out)
+{
+	CK_RV rv;
+
+	sa_kpa_log(&st->ev, "%s", log);
+	rv = sa_kp_gen_secret(st->ctx, st->s, CKM_AES_KEY_GEN, 16, o, out);
+	sa_kpa_keep(&st->objs, *out);
+	sa_kpa_log(&st->ev, "  C_GenerateKey -> %s", sa_p11_rv_name(rv));
+	if (rv != CKR_OK) {
+		sa_case_checkf(
+		    st->ctx, true, what, "refused, or no key recovered",
+		    "the key could not be made: %s", sa_p11_rv_name(rv));
+		return -1;
+	}
+	return 0;
+}
+
 /* A1 (Tookan a1, Clulow): one secret key with CKA_WRAP and CKA_DECRYPT. */
 static void kp06_a1_symmetric(struct kp06 *st)
 {
@@ -157,17 +193,11 @@ static void kp06_a1_symmetric(struct kp06 *st)
 
 	o.wrap = SA_KP_TRUE;
 	o.decrypt = SA_KP_TRUE;
-	sa_kpa_log(&st->ev, "A1 (same key, symmetric): C_GenerateKey "
-	                    "AES-128 CKA_WRAP+CKA_DECRYPT");
-	rv = sa_kp_gen_secret(ctx, st->s, CKM_AES_KEY_GEN, 16, &o, &w);
-	sa_kpa_keep(&st->objs, w);
-	sa_kpa_log(&st->ev, "  C_GenerateKey -> %s", sa_p11_rv_name(rv));
-	if (rv != CKR_OK) {
-		sa_case_checkf(ctx, true, what, "refused, or no key recovered",
-		               "the key could not be made: %s",
-		               sa_p11_rv_name(rv));
+	if (kp06_kek(st, what,
+	             "A1 (same key, symmetric): C_GenerateKey "
+	             "AES-128 CKA_WRAP+CKA_DECRYPT",
+	             &o, &w) < 0)
 		goto out;
-	}
 	for (i = 0; i < SA_COUNTOF(aes_wrap_mechs); i++) {
 		if (!sa_case_has_mech(ctx, aes_wrap_mechs[i]))
 			continue;
@@ -186,14 +216,7 @@ static void kp06_a1_symmetric(struct kp06 *st)
 			kp06_leak(st, "A1 same key", m.mechanism);
 		sa_buf_reset(&pt);
 	}
-	if (st->n_leaks > before)
-		sa_case_checkf(ctx, false, what, "refused, or no key recovered",
-		               "the target key came back in clear");
-	else
-		sa_case_checkf(ctx, true, what, "refused, or no key recovered",
-		               "no key recovered (%u wrapping mechanisms "
-		               "tried)",
-		               tried);
+	kp06_verdict(st, what, before, tried, "wrapping mechanisms");
 out:
 	sa_buf_free(&blob);
 	sa_buf_free(&pt);
@@ -260,12 +283,7 @@ static void kp06_a1_pair(struct kp06 *st)
 			kp06_leak(st, "A1 key pair", m.mechanism);
 		sa_buf_reset(&pt);
 	}
-	if (st->n_leaks > before)
-		sa_case_checkf(ctx, false, what, "refused, or no key recovered",
-		               "the target key came back in clear");
-	else
-		sa_case_checkf(ctx, true, what, "refused, or no key recovered",
-		               "no key recovered (%u mechanisms tried)", tried);
+	kp06_verdict(st, what, before, tried, "mechanisms");
 out:
 	sa_buf_free(&blob);
 	sa_buf_free(&pt);
@@ -333,14 +351,7 @@ static void kp06_trojan(struct kp06 *st)
 			kp06_leak(st, "A2 trojan wrapping key", m.mechanism);
 		sa_buf_reset(&pt);
 	}
-	if (st->n_leaks > before)
-		sa_case_checkf(ctx, false, what, "refused, or no key recovered",
-		               "the target key came back in clear");
-	else
-		sa_case_checkf(ctx, true, what, "refused, or no key recovered",
-		               "no key recovered (%u wrapping mechanisms "
-		               "tried)",
-		               tried);
+	kp06_verdict(st, what, before, tried, "wrapping mechanisms");
 out:
 	sa_buf_free(&blob);
 	sa_buf_free(&pt);
@@ -364,17 +375,10 @@ static void kp06_reimport(struct kp06 *st)
 
 	o.wrap = SA_KP_TRUE;
 	o.unwrap = SA_KP_TRUE;
-	sa_kpa_log(&st->ev, "re-import: C_GenerateKey AES-128 "
-	                    "CKA_WRAP+CKA_UNWRAP");
-	rv = sa_kp_gen_secret(ctx, st->s, CKM_AES_KEY_GEN, 16, &o, &w);
-	sa_kpa_keep(&st->objs, w);
-	sa_kpa_log(&st->ev, "  C_GenerateKey -> %s", sa_p11_rv_name(rv));
-	if (rv != CKR_OK) {
-		sa_case_checkf(ctx, true, what, "refused, or no key recovered",
-		               "the key could not be made: %s",
-		               sa_p11_rv_name(rv));
+	if (kp06_kek(st, what,
+	             "re-import: C_GenerateKey AES-128 CKA_WRAP+CKA_UNWRAP", &o,
+	             &w) < 0)
 		goto out;
-	}
 	for (i = 0; i < SA_COUNTOF(aes_wrap_mechs); i++) {
 		if (!sa_case_has_mech(ctx, aes_wrap_mechs[i]))
 			continue;
@@ -402,14 +406,7 @@ static void kp06_reimport(struct kp06 *st)
 			kp06_leak(st, "re-import", m.mechanism);
 		sa_buf_reset(&val);
 	}
-	if (st->n_leaks > before)
-		sa_case_checkf(ctx, false, what, "refused, or no key recovered",
-		               "the target key came back in clear");
-	else
-		sa_case_checkf(ctx, true, what, "refused, or no key recovered",
-		               "no key recovered (%u wrapping mechanisms "
-		               "tried)",
-		               tried);
+	kp06_verdict(st, what, before, tried, "wrapping mechanisms");
 out:
 	sa_buf_free(&blob);
 	sa_buf_free(&val);
