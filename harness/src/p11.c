@@ -571,6 +571,45 @@ void sa_p11_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h)
 	*h = CK_INVALID_HANDLE;
 }
 
+CK_RV sa_p11_get_attr(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+                      CK_ATTRIBUTE_TYPE type, size_t max, sa_buf *out,
+                      CK_ULONG *reported)
+{
+	CK_ATTRIBUTE a = {type, NULL, 0};
+	CK_RV rv = CKR_CRYPTOKI_NOT_INITIALIZED;
+
+	sa_buf_reset(out);
+	if (ctx->p11 == NULL)
+		goto out;
+	rv = ctx->p11->C_GetAttributeValue(s, h, &a, 1);
+	if (rv != CKR_OK)
+		goto out;
+	if (a.ulValueLen == CK_UNAVAILABLE_INFORMATION || a.ulValueLen > max) {
+		rv = CKR_GENERAL_ERROR;
+		goto out;
+	}
+	if (sa_buf_reserve(out, (size_t)a.ulValueLen) < 0) {
+		rv = CKR_HOST_MEMORY;
+		goto out;
+	}
+	a.pValue = out->data;
+	rv = ctx->p11->C_GetAttributeValue(s, h, &a, 1);
+	if (rv != CKR_OK)
+		goto out;
+	/* sa_buf_reserve left one byte past the announced size for the NUL:
+	 * a module that wrote into it wrote more than it announced. */
+	if (a.ulValueLen >= out->cap) {
+		rv = CKR_GENERAL_ERROR;
+		goto out;
+	}
+	out->len = (size_t)a.ulValueLen;
+	out->data[out->len] = '\0';
+out:
+	if (reported != NULL)
+		*reported = a.ulValueLen;
+	return rv;
+}
+
 CK_RV sa_p11_count_label(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
                          const char *label, CK_ULONG *n)
 {

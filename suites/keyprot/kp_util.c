@@ -700,38 +700,7 @@ CK_RV sa_kp_get_ulong(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
 CK_RV sa_kp_get_bytes(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                       CK_ATTRIBUTE_TYPE type, sa_buf *out, CK_ULONG *reported)
 {
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ATTRIBUTE a = {type, NULL, 0};
-	CK_RV rv;
-
-	sa_buf_reset(out);
-	rv = f->C_GetAttributeValue(s, h, &a, 1);
-	if (reported != NULL)
-		*reported = a.ulValueLen;
-	if (rv != CKR_OK)
-		goto out;
-	if (a.ulValueLen == CK_UNAVAILABLE_INFORMATION ||
-	    a.ulValueLen > KP_ATTR_MAX) {
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	if (sa_buf_reserve(out, (size_t)a.ulValueLen) < 0) {
-		rv = CKR_HOST_MEMORY;
-		goto out;
-	}
-	a.pValue = out->data;
-	rv = f->C_GetAttributeValue(s, h, &a, 1);
-	if (reported != NULL)
-		*reported = a.ulValueLen;
-	if (rv != CKR_OK)
-		goto out;
-	if (a.ulValueLen > out->cap) {
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	out->len = (size_t)a.ulValueLen;
-out:
-	return rv;
+	return sa_p11_get_attr(ctx, s, h, type, KP_ATTR_MAX, out, reported);
 }
 
 const char *sa_kp_bool_str(CK_BBOOL b)

@@ -310,38 +310,17 @@ void sa_p11_gen_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 CK_RV sa_p11_gen_get(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                      CK_ATTRIBUTE_TYPE type, sa_buf *out)
 {
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ATTRIBUTE a = {type, NULL, 0};
-	CK_RV rv;
+	CK_ULONG reported = 0;
+	CK_RV rv = sa_p11_get_attr(ctx, s, h, type, SA_P11_GEN_ATTR_MAX, out,
+	                           &reported);
 
-	sa_buf_reset(out);
-	rv = f->C_GetAttributeValue(s, h, &a, 1);
-	if (rv != CKR_OK)
-		goto out;
-	if (a.ulValueLen == CK_UNAVAILABLE_INFORMATION ||
-	    a.ulValueLen > SA_P11_GEN_ATTR_MAX) {
+	if (rv == CKR_GENERAL_ERROR &&
+	    (reported == CK_UNAVAILABLE_INFORMATION ||
+	     reported > SA_P11_GEN_ATTR_MAX))
 		sa_case_note(ctx,
 		             "%s: C_GetAttributeValue gave CKR_OK with "
 		             "length 0x%lx",
-		             sa_p11_attr_name(type),
-		             (unsigned long)a.ulValueLen);
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	if (sa_buf_reserve(out, (size_t)a.ulValueLen + 1) < 0) {
-		rv = CKR_HOST_MEMORY;
-		goto out;
-	}
-	a.pValue = out->data;
-	rv = f->C_GetAttributeValue(s, h, &a, 1);
-	if (rv != CKR_OK)
-		goto out;
-	if (a.ulValueLen > out->cap) {
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	out->len = (size_t)a.ulValueLen;
-out:
+		             sa_p11_attr_name(type), (unsigned long)reported);
 	return rv;
 }
 

@@ -149,35 +149,7 @@ CK_RV sa_sq_gen_pair(sa_case_ctx *ctx, CK_SESSION_HANDLE s,
 CK_RV sa_sq_get_bytes(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
                       CK_ATTRIBUTE_TYPE type, sa_buf *out)
 {
-	CK_FUNCTION_LIST_PTR f = sa_case_p11(ctx);
-	CK_ATTRIBUTE a = {type, NULL, 0};
-	CK_RV rv;
-
-	sa_buf_reset(out);
-	rv = f->C_GetAttributeValue(s, h, &a, 1);
-	if (rv != CKR_OK)
-		goto out;
-	if (a.ulValueLen == CK_UNAVAILABLE_INFORMATION ||
-	    a.ulValueLen > (1UL << 24)) {
-		rv = CKR_GENERAL_ERROR;
-		goto out;
-	}
-	if (sa_buf_reserve(out, (size_t)a.ulValueLen) < 0) {
-		rv = CKR_HOST_MEMORY;
-		goto out;
-	}
-	a.pValue = out->data;
-	rv = f->C_GetAttributeValue(s, h, &a, 1);
-	/* the module writes at most the size it announced; the buffer has
-	 * one more byte for the NUL sa_buf keeps */
-	if (rv == CKR_OK && a.ulValueLen < out->cap) {
-		out->len = (size_t)a.ulValueLen;
-		out->data[out->len] = '\0';
-	} else if (rv == CKR_OK) {
-		rv = CKR_GENERAL_ERROR;
-	}
-out:
-	return rv;
+	return sa_p11_get_attr(ctx, s, h, type, 1UL << 24, out, NULL);
 }
 
 CK_RV sa_sq_get_ulong(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,

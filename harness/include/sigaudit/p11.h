@@ -67,6 +67,17 @@ void sa_p11_close(sa_case_ctx *ctx, CK_SESSION_HANDLE *s);
  * errors ignored). */
 void sa_p11_destroy(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h);
 
+/** Read one attribute of any length: the size query, then the value, into
+ * out (NUL-terminated after len). A length of CK_UNAVAILABLE_INFORMATION or
+ * above `max` is CKR_GENERAL_ERROR (a module that says CKR_OK with it is
+ * broken, and `max` keeps a lying module from making us allocate), and so
+ * is a second call that writes more than the first announced. *reported
+ * (may be NULL) gets ulValueLen as the module last set it. Returns the
+ * CK_RV; records nothing in the case. */
+CK_RV sa_p11_get_attr(sa_case_ctx *ctx, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h,
+                      CK_ATTRIBUTE_TYPE type, size_t max, sa_buf *out,
+                      CK_ULONG *reported);
+
 /** Count the objects the session can see whose CKA_LABEL is `label`
  * (stops at 64): how cases prove that a refused call created nothing, or
  * that an object is gone. Returns the first CK_RV that is not CKR_OK; *n
